@@ -1,0 +1,36 @@
+/**
+ * The DynamoDB tables of the system, described once in the shape that
+ * `sst.aws.Dynamo` takes. The infrastructure (stacks/) and the local platform
+ * (which creates them in dynalite) both read these, so the two cannot drift.
+ */
+export interface TableDefinition {
+  /** Logical name: the SST component name and, locally, the table name prefix. */
+  readonly name: string;
+  readonly fields: Readonly<Record<string, "string" | "number" | "binary">>;
+  readonly primaryIndex: { readonly hashKey: string; readonly rangeKey?: string };
+  readonly globalIndexes?: Readonly<Record<string, { readonly hashKey: string; readonly rangeKey?: string; readonly projection?: "all" | "keys-only" }>>;
+  /** Attribute holding the expiry in epoch seconds, swept by DynamoDB TTL. */
+  readonly ttl?: string;
+}
+
+/**
+ * Sessions, keyed by the SHA-256 of the session id: the raw id lives only in
+ * the browser's cookie, so a leaked table export holds no usable session.
+ * `bySub` serves "revoke every session of a user" and back-channel logout.
+ */
+export const sessionsTable = {
+  name: "Sessions",
+  fields: { pk: "string", sub: "string" },
+  primaryIndex: { hashKey: "pk" },
+  globalIndexes: { bySub: { hashKey: "sub", projection: "keys-only" } },
+  ttl: "ttl",
+} as const satisfies TableDefinition;
+
+/** Items of the resource server, partitioned by owner (`sub`). */
+export const itemsTable = {
+  name: "Items",
+  fields: { owner: "string", id: "string" },
+  primaryIndex: { hashKey: "owner", rangeKey: "id" },
+} as const satisfies TableDefinition;
+
+export const tables = [sessionsTable, itemsTable] as const;
