@@ -1,0 +1,90 @@
+/**
+ * The seam between the BFF's HTTP layer (routes, OIDC, proxy) and its session
+ * layer (envelope encryption, key providers, DynamoDB store). All times are
+ * epoch seconds and are passed in, so expiry logic is tested with a fixed clock.
+ */
+
+/** Tokens as the BFF keeps them; they live only inside the encrypted envelope. */
+export interface TokenSet {
+  accessToken: string;
+  /** Epoch seconds at which the access token expires. */
+  accessTokenExpiresAt: number;
+  refreshToken?: string;
+  idToken?: string;
+  scope?: string;
+}
+
+/** The claims `/auth/session` answers with; stored in clear beside the envelope. */
+export interface SessionUser {
+  sub: string;
+  name?: string;
+  email?: string;
+  username?: string;
+}
+
+export interface Session {
+  /** The raw session id: only ever in the cookie and in memory, never logged or stored. */
+  readonly id: string;
+  readonly user: SessionUser;
+  readonly tokens: TokenSet;
+  readonly createdAt: number;
+  /** Last time the idle deadline was written (throttled by `touchIntervalSeconds`). */
+  readonly touchedAt: number;
+  readonly idleExpiresAt: number;
+  readonly absoluteExpiresAt: number;
+  /** Optimistic-concurrency version; every write requires the version read. */
+  readonly version: number;
+}
+
+export interface SessionPolicy {
+  idleSeconds: number;
+  absoluteSeconds: number;
+  /** The sliding idle deadline is written at most once per this many seconds. */
+  touchIntervalSeconds: number;
+}
+
+export type UpdateResult = { ok: true; session: Session } | { ok: false; current: Session | undefined };
+
+export interface SessionService {
+  /** Creates a brand-new session with a fresh random id (≥ 128 bits). */
+  create(input: { user: SessionUser; tokens: TokenSet }, now: number): Promise<Session>;
+  /**
+   * The live session for a cookie value, or `undefined` when unknown, expired
+   * (idle or absolute, whatever the TTL sweeper has not yet removed) or not
+   * decryptable under its own id. Throws `SessionStoreError` when DynamoDB or
+   * the key provider fails, so an outage never looks like a logout.
+   */
+  get(id: string, now: number): Promise<Session | undefined>;
+  /** Slides the idle deadline if the last write is older than the touch interval; otherwise returns the session unchanged. */
+  touchIfDue(session: Session, now: number): Promise<Session>;
+  /** Replaces the tokens if the stored version is still `session.version`; otherwise reports the current session. */
+  updateTokens(session: Session, tokens: TokenSet, now: number): Promise<UpdateResult>;
+  delete(id: string): Promise<void>;
+  /** Deletes every session of a user (revoke all, back-channel logout); returns how many. */
+  deleteAllForSub(sub: string): Promise<number>;
+}
+
+/** Context bound into every data key (KMS encryption context) and checked on decrypt. */
+export type KeyContext = Readonly<Record<string, string>>;
+
+export interface DataKey {
+  plaintext: Uint8Array;
+  /** The data key encrypted under the master key; stored inside the envelope. */
+  encrypted: Uint8Array;
+}
+
+export interface KeyProvider {
+  readonly kind: "kms" | "local";
+  generateDataKey(context: KeyContext): Promise<DataKey>;
+  decryptDataKey(encrypted: Uint8Array, context: KeyContext): Promise<Uint8Array>;
+}
+
+/**
+ * AES-256-GCM envelope sealing with associated data. The same format serves
+ * session tokens (aad = session id) and the login-transaction cookie.
+ */
+export interface Sealer {
+  seal(plaintext: Uint8Array, aad: string): Promise<string>;
+  /** Throws `EnvelopeError` when the envelope is malformed, tampered or sealed under another aad; `SessionStoreError` when the key provider is down. */
+  open(envelope: string, aad: string): Promise<Uint8Array>;
+}
