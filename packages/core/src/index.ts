@@ -20,5 +20,5 @@ export { parseConfig } from "./config.ts";
 export { isAllowedServiceUrl, isLoopbackUrl } from "./url.ts";
 export { createLogger, hashId } from "./log.ts";
 export type { Logger } from "./log.ts";
-export { itemsTable, sessionsTable, tables } from "./tables.ts";
+export { createTableInput, itemsTable, sessionsTable, tables } from "./tables.ts";
 export type { TableDefinition } from "./tables.ts";

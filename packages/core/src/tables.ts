@@ -34,3 +34,32 @@ export const itemsTable = {
 } as const satisfies TableDefinition;
 
 export const tables = [sessionsTable, itemsTable] as const;
+
+const attributeTypes = { string: "S", number: "N", binary: "B" } as const;
+
+/**
+ * The DynamoDB `CreateTable` input for a definition (on-demand billing), for
+ * the local platform and tests. Plain data, so core needs no AWS SDK.
+ */
+export function createTableInput(def: TableDefinition, tableName: string) {
+  const keySchema = (index: { hashKey: string; rangeKey?: string }) => [
+    { AttributeName: index.hashKey, KeyType: "HASH" as const },
+    ...(index.rangeKey ? [{ AttributeName: index.rangeKey, KeyType: "RANGE" as const }] : []),
+  ];
+  const globalIndexes = Object.entries(def.globalIndexes ?? {});
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST" as const,
+    AttributeDefinitions: Object.entries(def.fields).map(([name, type]) => ({ AttributeName: name, AttributeType: attributeTypes[type] })),
+    KeySchema: keySchema(def.primaryIndex),
+    ...(globalIndexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: globalIndexes.map(([indexName, index]) => ({
+            IndexName: indexName,
+            KeySchema: keySchema(index),
+            Projection: { ProjectionType: index.projection === "keys-only" ? ("KEYS_ONLY" as const) : ("ALL" as const) },
+          })),
+        }
+      : {}),
+  };
+}
