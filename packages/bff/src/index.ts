@@ -1,0 +1,4 @@
+export { loadBffConfig } from "./config.ts";
+export type { BffConfig } from "./config.ts";
+export { createBffHandler } from "./handler.ts";
+export type { BffDeps, BffHandler } from "./handler.ts";

@@ -1,0 +1,67 @@
+/**
+ * `npm start`: the whole system on loopback, no AWS account. Ports come from
+ * EDGE_PORT, IDP_PORT, API_PORT and DYNAMO_PORT; SPA=static serves web/dist
+ * instead of the Vite dev server.
+ */
+import { join } from "node:path";
+import { defaultPorts, type PlatformPorts, repoRoot, startPlatform } from "./platform.ts";
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`Invalid ${name}=${JSON.stringify(raw)}. Expected: a port number between 0 and 65535.`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const ports: PlatformPorts = {
+  edge: portFromEnv("EDGE_PORT", defaultPorts.edge),
+  idp: portFromEnv("IDP_PORT", defaultPorts.idp),
+  api: portFromEnv("API_PORT", defaultPorts.api),
+  dynamo: portFromEnv("DYNAMO_PORT", defaultPorts.dynamo),
+};
+const spaMode = process.env.SPA === "static" ? "static" : "vite";
+
+let platform: Awaited<ReturnType<typeof startPlatform>>;
+try {
+  platform = await startPlatform({
+    ports,
+    spa: spaMode === "static" ? { kind: "static", dir: join(repoRoot, "web/dist") } : { kind: "vite", root: join(repoRoot, "web") },
+  });
+} catch (error) {
+  const err = error as NodeJS.ErrnoException & { port?: number };
+  if (err.code === "EADDRINUSE" || /EADDRINUSE|already in use/i.test(String(err.message))) {
+    console.error(`\nA port is already in use: ${err.message}\nStop the other process or choose ports with EDGE_PORT, IDP_PORT, API_PORT, DYNAMO_PORT.`);
+    process.exit(3);
+  }
+  console.error(`\nThe local platform failed to start: ${err.message}`);
+  process.exit(1);
+}
+
+const width = 14;
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(width)} ${value}`);
+console.log("\nspa-bff local platform is up (loopback only, no AWS account)\n");
+line("Open", `${platform.urls.app}/`);
+line("Edge", `${platform.urls.app}  (/auth/*, /api/* → BFF; rest → SPA ${spaMode === "vite" ? "via Vite dev server" : "from web/dist"})`);
+line("IdP", `${platform.urls.idp}  (discovery: /.well-known/openid-configuration)`);
+line("Private API", `${platform.urls.api}  (authorizer + items; reachable only via the BFF from the browser)`);
+line("DynamoDB", `${platform.urls.dynamo}  (dynalite, data in .local/)`);
+console.log("\n  Demo users:");
+for (const user of platform.users) line(`  ${user.username}`, `password: ${user.password}`);
+console.log(`\n  M2M client:    ${platform.clients.m2m.clientId} (secret in .local/clients.json; try: npm run m2m -- GET /items)`);
+console.log("\nPress Ctrl-C to stop.\n");
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping every part…`);
+  await platform.stop();
+  console.log("Stopped.");
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

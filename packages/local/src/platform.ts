@@ -1,0 +1,186 @@
+/**
+ * Composes the local platform: dynalite, the IdP, the private REST API
+ * gateway (authorizer + items API) and the edge (BFF + SPA). The handlers are
+ * the same factories the Lambda entries use; only their configuration differs.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createApiHandler, loadApiConfig } from "@spa-bff/api";
+import { createAuthorizerHandler, loadAuthorizerConfig, routeRules } from "@spa-bff/authorizer";
+import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { ensureTables, startDynamo } from "./dynamo/index.ts";
+import { type EdgeOptions, startEdge } from "./edge/index.ts";
+import { startGateway } from "./gateway/index.ts";
+import { type DemoUser, defaultDemoUsers, startIdp } from "./idp/index.ts";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+export interface PlatformPorts {
+  edge: number;
+  idp: number;
+  api: number;
+  dynamo: number;
+}
+
+export interface PlatformOptions {
+  /** 0 picks a free port (tests). Defaults: 3000, 3001, 3002, 8000. */
+  ports?: Partial<PlatformPorts>;
+  /** Folder for keys, client secrets and DynamoDB data; `null` keeps everything in memory (tests). */
+  dataDir?: string | null;
+  spa?: EdgeOptions["spa"];
+  users?: DemoUser[];
+  /** Extra BFF environment (timeouts, session limits) layered over the defaults. */
+  bffEnv?: Record<string, string>;
+  accessTokenTtlSeconds?: number;
+  /** Authorizer result cache of the local gateway, in seconds (API Gateway's default is 300). */
+  authorizerCacheTtlSeconds?: number;
+}
+
+export interface LocalClients {
+  web: { clientId: string; clientSecret: string };
+  m2m: { clientId: string; clientSecret: string };
+}
+
+export interface Platform {
+  urls: { app: string; idp: string; api: string; dynamo: string };
+  ports: PlatformPorts;
+  clients: LocalClients;
+  users: DemoUser[];
+  tables: { Sessions: string; Items: string };
+  parts: {
+    idp: Awaited<ReturnType<typeof startIdp>>;
+    dynamo: Awaited<ReturnType<typeof startDynamo>>;
+    gateway: Awaited<ReturnType<typeof startGateway>>;
+    edge: Awaited<ReturnType<typeof startEdge>>;
+  };
+  /** The BFF's environment as the platform configured it (no secrets are logged from it). */
+  bffEnv: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export const defaultPorts: PlatformPorts = { edge: 3000, idp: 3001, api: 3002, dynamo: 8000 };
+
+const tableNames = { Sessions: "local-Sessions", Items: "local-Items" };
+
+/** Client secrets: generated once into the data folder (so `npm run m2m` can read them), or per run in memory. */
+async function loadClients(dataDir: string | null): Promise<LocalClients> {
+  const fresh = (): LocalClients => ({
+    web: { clientId: "local-web", clientSecret: randomBytes(32).toString("base64url") },
+    m2m: { clientId: "local-m2m", clientSecret: randomBytes(32).toString("base64url") },
+  });
+  if (dataDir === null) return fresh();
+  const file = join(dataDir, "clients.json");
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as LocalClients;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    const clients = fresh();
+    await writeFile(file, `${JSON.stringify(clients, null, 2)}\n`, { mode: 0o600 });
+    return clients;
+  }
+}
+
+/** The SDK needs a region and credentials even for dynalite; never real ones. */
+function ensureLocalAwsEnv(): void {
+  process.env.AWS_REGION ??= "us-east-1";
+  process.env.AWS_ACCESS_KEY_ID ??= "local";
+  process.env.AWS_SECRET_ACCESS_KEY ??= "local";
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const ports = { ...defaultPorts, ...options.ports };
+  const dataDir = options.dataDir === undefined ? join(repoRoot, ".local") : options.dataDir;
+  if (dataDir !== null) await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  ensureLocalAwsEnv();
+  const clients = await loadClients(dataDir);
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+
+  try {
+    const dynamo = await startDynamo({ port: ports.dynamo, dataDir });
+    stops.push(() => dynamo.stop());
+    await ensureTables(dynamo.endpoint, tableNames);
+
+    // The edge and the gateway must know their ports before the IdP registers
+    // redirect URIs, and the handlers need the IdP's issuer: bind late.
+    let bff: ((event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>) | undefined;
+    const edge = await startEdge({
+      port: ports.edge,
+      bff: (event, context) => {
+        if (!bff) throw new Error("The BFF is not ready yet");
+        return bff(event, context);
+      },
+      spa: options.spa ?? { kind: "static", dir: join(repoRoot, "web/dist") },
+    });
+    stops.push(() => edge.stop());
+
+    let authorizer: ReturnType<typeof createAuthorizerHandler> | undefined;
+    let api: ReturnType<typeof createApiHandler> | undefined;
+    const gateway = await startGateway({
+      port: ports.api,
+      stage: "local",
+      routes: routeRules.map(({ method, resource }) => ({ method, resource })),
+      cacheTtlSeconds: options.authorizerCacheTtlSeconds ?? 300,
+      authorizer: (event) => {
+        if (!authorizer) throw new Error("The authorizer is not ready yet");
+        return authorizer(event);
+      },
+      integration: (event, context) => {
+        if (!api) throw new Error("The API is not ready yet");
+        return api(event, context);
+      },
+    });
+    stops.push(() => gateway.stop());
+
+    const users = options.users ?? defaultDemoUsers();
+    const idp = await startIdp({
+      port: ports.idp,
+      keysDir: dataDir,
+      users,
+      clients: {
+        web: { ...clients.web, redirectUris: [`${edge.url}/auth/callback`], postLogoutRedirectUris: [`${edge.url}/`] },
+        m2m: clients.m2m,
+      },
+      ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
+    });
+    stops.push(() => idp.stop());
+
+    authorizer = createAuthorizerHandler(
+      loadAuthorizerConfig({ JWT_ISSUER: idp.issuer, JWT_CLIENT_IDS: `${clients.web.clientId},${clients.m2m.clientId}` }),
+    );
+    api = createApiHandler(loadApiConfig({ ITEMS_TABLE: tableNames.Items, DYNAMODB_ENDPOINT: dynamo.endpoint }));
+
+    const bffEnv: Record<string, string> = {
+      OIDC_ISSUER: idp.issuer,
+      OIDC_CLIENT_ID: clients.web.clientId,
+      OIDC_CLIENT_SECRET: clients.web.clientSecret,
+      APP_ORIGIN: edge.url,
+      API_BASE_URL: gateway.url,
+      SESSION_TABLE: tableNames.Sessions,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      KEY_PROVIDER: "local",
+      ...(dataDir === null ? {} : { LOCAL_KEY_FILE: join(dataDir, "session-key.json") }),
+      ...options.bffEnv,
+    };
+    bff = createBffHandler(loadBffConfig(bffEnv));
+
+    return {
+      urls: { app: edge.url, idp: idp.issuer, api: gateway.url, dynamo: dynamo.endpoint },
+      ports: { edge: edge.port, idp: idp.port, api: gateway.port, dynamo: dynamo.port },
+      clients,
+      users,
+      tables: tableNames,
+      parts: { idp, dynamo, gateway, edge },
+      bffEnv,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
