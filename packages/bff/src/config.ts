@@ -1,3 +1,4 @@
+import type { webcrypto } from "node:crypto";
 import { isAllowedServiceUrl, isLoopbackUrl, parseConfig } from "@spa-bff/core";
 import { z } from "zod";
 
@@ -9,7 +10,7 @@ export interface BffConfig {
     /** client_secret_basic; absent when `privateKeyJwk` is used. */
     clientSecret?: string;
     /** private_key_jwt instead of the secret. */
-    privateKeyJwk?: JsonWebKey;
+    privateKeyJwk?: webcrypto.JsonWebKey;
     scopes: string;
     /** Cognito's `/logout`, used when discovery has no end_session_endpoint. */
     logoutUrl?: string;
@@ -106,7 +107,7 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
       issuer: raw.OIDC_ISSUER,
       clientId: raw.OIDC_CLIENT_ID,
       ...(raw.OIDC_CLIENT_SECRET ? { clientSecret: raw.OIDC_CLIENT_SECRET } : {}),
-      ...(raw.OIDC_PRIVATE_KEY_JWK ? { privateKeyJwk: JSON.parse(raw.OIDC_PRIVATE_KEY_JWK) as JsonWebKey } : {}),
+      ...(raw.OIDC_PRIVATE_KEY_JWK ? { privateKeyJwk: JSON.parse(raw.OIDC_PRIVATE_KEY_JWK) as webcrypto.JsonWebKey } : {}),
       scopes: raw.OIDC_SCOPES,
       ...(raw.OIDC_LOGOUT_URL ? { logoutUrl: raw.OIDC_LOGOUT_URL } : {}),
     },

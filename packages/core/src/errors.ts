@@ -17,6 +17,7 @@ export const ErrorCodes = {
   notFound: "not_found",
   methodNotAllowed: "method_not_allowed",
   loginFailed: "login_failed",
+  invalidLoginState: "invalid_login_state",
   upstream: "upstream_unavailable",
   upstreamTimeout: "upstream_timeout",
   idp: "idp_unavailable",

@@ -1,0 +1,26 @@
+import { UnauthenticatedError } from "@spa-bff/core";
+import type { APIGatewayProxyEvent } from "aws-lambda";
+
+/** The caller, as the authorizer described it in its context. */
+export interface Principal {
+  readonly sub: string;
+  readonly clientId: string;
+  readonly scopes: ReadonlySet<string>;
+  readonly principalType: "user" | "machine";
+  readonly username: string | undefined;
+}
+
+/**
+ * Reads the caller from the authorizer context. The API runs only behind the
+ * authorizer, so a missing context means a misrouted call: refuse it rather
+ * than trust anything in the request itself.
+ */
+export function principalFromEvent(event: APIGatewayProxyEvent): Principal {
+  const context: Record<string, unknown> = event.requestContext?.authorizer ?? {};
+  const { sub, clientId, scope, principalType, username } = context;
+  if (typeof sub !== "string" || sub === "" || typeof clientId !== "string" || (principalType !== "user" && principalType !== "machine")) {
+    throw new UnauthenticatedError("No authorizer context", { code: "unauthenticated" });
+  }
+  const scopes = new Set(typeof scope === "string" ? scope.split(" ").filter((value) => value !== "") : []);
+  return { sub, clientId, scopes, principalType, username: typeof username === "string" && username !== "" ? username : undefined };
+}

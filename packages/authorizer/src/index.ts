@@ -1,0 +1,14 @@
+export type { AuthorizerConfig } from "./config/load-config.ts";
+export { loadAuthorizerConfig } from "./config/load-config.ts";
+export type { AuthorizerDeps, AuthorizerHandler } from "./handler/authorizer-handler.ts";
+export { createAuthorizerHandler } from "./handler/authorizer-handler.ts";
+export type { AuthorizerContext } from "./policy/build-policy.ts";
+export { buildPolicy, routeArn, stageArnPrefix } from "./policy/build-policy.ts";
+export type { RouteRule } from "./routes/route-rules.ts";
+export { isRouteAllowed, routeRules } from "./routes/route-rules.ts";
+export type { AccessTokenClaims } from "./token/access-token-claims.ts";
+export { LoopbackFetcher } from "./token/loopback-fetcher.ts";
+export { parseBearer } from "./token/parse-bearer.ts";
+export type { RefusalReason } from "./token/refusal-reason.ts";
+export type { AccessTokenVerifier, VerifierOptions } from "./token/verifier.ts";
+export { createAccessTokenVerifier } from "./token/verifier.ts";

@@ -1,0 +1,74 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createTableInput, sessionsTable } from "@spa-bff/core";
+
+const dynalite = createRequire(import.meta.url)("dynalite") as (options: {
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => Server;
+
+export interface TestDynamo {
+  endpoint: string;
+  tableName: string;
+  /** A client on this dynalite with no retries; `commands` lists every command it sent. */
+  client: DynamoDBClient;
+  commands: string[];
+  /** Stops the server but keeps the client, which then meets a closed port, as in an outage. */
+  stopServer(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An in-memory dynalite on 127.0.0.1, port 0, with the sessions table created and active. */
+export async function startDynalite(tableName = "Sessions-test"): Promise<TestDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 1,
+  });
+  const commands: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: "initialize", name: "recordCommands" },
+  );
+  await client.send(new CreateTableCommand(createTableInput(sessionsTable, tableName)));
+  // createTableMs 0 flips the table to ACTIVE on the next tick; poll the state, no sleeping.
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === "ACTIVE" && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === "ACTIVE")) break;
+  }
+  commands.length = 0;
+  let stopped: Promise<void> | undefined;
+  const stopServer = () => {
+    stopped ??= new Promise<void>((resolve, reject) => {
+      server.close((error?: Error) => (error ? reject(error) : resolve()));
+      // Keep-alive sockets of the SDK would otherwise hold close() open.
+      server.closeAllConnections();
+    });
+    return stopped;
+  };
+  return {
+    endpoint,
+    tableName,
+    client,
+    commands,
+    stopServer,
+    close: async () => {
+      await stopServer();
+      client.destroy();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+} from "@aws-sdk/client-dynamodb";
+import { ConfigError, createTableInput, isLoopbackUrl, type TableDefinition, tables } from "@spa-bff/core";
+
+/** The physical table name for each table definition, by its logical name. */
+export type TableNames = { readonly [Name in (typeof tables)[number]["name"]]: string };
+
+async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}
+
+async function createTable(client: DynamoDBClient, def: TableDefinition, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(createTableInput(def, tableName)));
+  } catch (error) {
+    // Another process created it between our check and now: that is the state we want.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+async function enableTtl(client: DynamoDBClient, tableName: string, attributeName: string): Promise<void> {
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: attributeName, Enabled: true } }),
+    );
+  } catch (error) {
+    // dynalite does not implement UpdateTimeToLive and answers UnknownOperationException. Expiry
+    // never depends on TTL sweeps (sessions check their own expiry), so going without it is fine.
+    if ((error as { name?: unknown }).name !== "UnknownOperationException") throw error;
+  }
+}
+
+/**
+ * Creates every table of `tables` (from @spa-bff/core) that does not exist
+ * yet at a local DynamoDB endpoint, with its keys and indexes, and turns on
+ * TTL where the definition has one and the server supports it. Safe to run
+ * on every start.
+ *
+ * @example
+ * await ensureTables(dynamo.endpoint, { Sessions: "local-sessions", Items: "local-items" });
+ */
+export async function ensureTables(endpoint: string, names: TableNames): Promise<void> {
+  // Only ever a local server: this must never create tables in an AWS account by accident.
+  if (!isLoopbackUrl(endpoint)) throw new ConfigError(`Invalid local DynamoDB endpoint "${endpoint}". Expected: a loopback http(s) URL`);
+  const client = new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION || "us-east-1",
+    // dynalite checks no signature; fixed credentials keep the SDK from looking for real ones.
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  try {
+    for (const def of tables) {
+      const tableName = names[def.name];
+      if (!(await tableExists(client, tableName))) await createTable(client, def, tableName);
+      if ("ttl" in def && def.ttl) await enableTtl(client, tableName, def.ttl);
+    }
+  } finally {
+    client.destroy();
+  }
+}

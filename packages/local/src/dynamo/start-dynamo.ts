@@ -1,0 +1,89 @@
+import { mkdir } from "node:fs/promises";
+import { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { ConfigError, isLoopbackUrl } from "@spa-bff/core";
+import dynalite from "dynalite";
+
+export interface StartDynamoOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Defaults to "127.0.0.1"; must be a loopback address (dynalite checks no credentials). */
+  readonly host?: string;
+  /** Parent folder of the LevelDB store `<dataDir>/dynamodb`, kept between runs; null keeps data in memory. */
+  readonly dataDir: string | null;
+}
+
+/** A running local DynamoDB (dynalite). */
+export interface LocalDynamo {
+  /** `http://<host>:<port>`, for `DYNAMODB_ENDPOINT`. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Stops answering (open connections are cut) but keeps the data, in memory or on disk. */
+  stop(): Promise<void>;
+  /** Answers again on the same port with the same data. */
+  start(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function endpointFor(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Starts dynalite as the local DynamoDB, with tables ACTIVE as soon as they
+ * are created. Create the tables with {@link ensureTables}.
+ *
+ * @example
+ * const dynamo = await startDynamo({ port: 8000, dataDir: ".local" });
+ * await ensureTables(dynamo.endpoint, { Sessions: "local-sessions", Items: "local-items" });
+ */
+export async function startDynamo(options: StartDynamoOptions): Promise<LocalDynamo> {
+  const host = options.host ?? "127.0.0.1";
+  if (!isLoopbackUrl(endpointFor(host, 1))) {
+    throw new ConfigError(`Invalid local DynamoDB host "${host}". Expected: a loopback address, since dynalite checks no credentials`);
+  }
+  let path: string | undefined;
+  if (options.dataDir !== null) {
+    path = join(options.dataDir, "dynamodb");
+    await mkdir(path, { recursive: true, mode: 0o700 });
+  }
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+  const port = await listen(server, options.port, host);
+
+  const stop = () =>
+    new Promise<void>((resolve, reject) => {
+      if (!server.listening) {
+        resolve();
+        return;
+      }
+      const done = (error?: Error) => (error ? reject(error) : resolve());
+      if (path) {
+        // dynalite's close() also closes LevelDB (releasing its lock) and its listen() reopens it.
+        server.close(done);
+      } else {
+        // dynalite's close() would drop an in-memory store, so close only the listener.
+        Server.prototype.close.call(server, done);
+      }
+      server.closeAllConnections();
+    });
+
+  return {
+    endpoint: endpointFor(host, port),
+    port,
+    stop,
+    start: async () => {
+      if (!server.listening) await listen(server, port, host);
+    },
+  };
+}

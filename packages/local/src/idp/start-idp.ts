@@ -1,0 +1,162 @@
+import { EventEmitter } from "node:events";
+import { createServer, type RequestListener, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConfigError, createLogger, isLoopbackUrl } from "@spa-bff/core";
+import Provider from "oidc-provider";
+import { type DemoUser, defaultDemoUsers } from "./demo-users.ts";
+import { loadOrCreateIdpKeys } from "./idp-keys.ts";
+import { createInteractionRoutes } from "./interactions.ts";
+import { pageHeaders, renderErrorPage } from "./pages.ts";
+import { createProviderConfiguration, type IdpClients, webClientName } from "./provider-config.ts";
+
+export interface StartIdpOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Defaults to "127.0.0.1"; must be a loopback address, since the IdP speaks plain http. */
+  readonly host?: string;
+  /** Folder for `idp-keys.json` (created once, mode 0600, then reused); null keeps generated keys in memory. */
+  readonly keysDir: string | null;
+  readonly clients: IdpClients;
+  /** Defaults to {@link defaultDemoUsers}. */
+  readonly users?: readonly DemoUser[];
+  /** Defaults to 3600, like Cognito. */
+  readonly accessTokenTtlSeconds?: number;
+  /** Defaults to 30 days, like Cognito. */
+  readonly refreshTokenTtlSeconds?: number;
+}
+
+/** A running local IdP. */
+export interface LocalIdp {
+  /** `http://<host>:<port>`; discovery is at `<issuer>/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  readonly port: number;
+  readonly users: DemoUser[];
+  /** Closes the listener (and open connections) but keeps every grant, session and refresh token in memory. */
+  stop(): Promise<void>;
+  /** Listens again on the same port, with the same provider and state. */
+  start(): Promise<void>;
+  /** Successful token-endpoint calls so far for a grant type, e.g. "refresh_token". */
+  grantCount(grantType: string): number;
+  /** Called after each successful token-endpoint call with its grant type. */
+  on(event: "grant", listener: (grantType: string) => void): void;
+  off(event: "grant", listener: (grantType: string) => void): void;
+}
+
+const defaultRefreshTokenTtlSeconds = 30 * 24 * 3600;
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive connections would hold close() open; a stopped IdP must look down at once.
+    server.closeAllConnections();
+  });
+}
+
+function issuerFor(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Starts the local OpenID Provider (oidc-provider) that stands in for the
+ * Cognito user pool: discovery, JWKS, code flow with PKCE, refresh-token
+ * rotation, revocation, RP-initiated logout, client credentials, and a
+ * server-rendered login page for the demo users.
+ *
+ * @example
+ * const idp = await startIdp({
+ *   port: 3001,
+ *   keysDir: ".local",
+ *   clients: {
+ *     web: { clientId: "local-web", clientSecret, redirectUris: ["http://localhost:3000/auth/callback"], postLogoutRedirectUris: ["http://localhost:3000/"] },
+ *     m2m: { clientId: "local-m2m", clientSecret: m2mSecret },
+ *   },
+ * });
+ * console.log(idp.issuer); // http://127.0.0.1:3001
+ */
+export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
+  const host = options.host ?? "127.0.0.1";
+  if (!isLoopbackUrl(issuerFor(host, 1))) {
+    throw new ConfigError(`Invalid local IdP host "${host}". Expected: a loopback address, since the local IdP serves plain http`);
+  }
+  const users = [...(options.users ?? defaultDemoUsers())];
+  const keys = await loadOrCreateIdpKeys(options.keysDir);
+  const logger = createLogger("local-idp");
+  const grants = new Map<string, number>();
+  const events = new EventEmitter();
+
+  let handler: RequestListener | undefined;
+  const server = createServer((req, res) => {
+    if (handler) {
+      handler(req, res);
+      return;
+    }
+    res.writeHead(503, pageHeaders()).end(renderErrorPage("temporarily_unavailable", "The identity provider is starting."));
+  });
+  // The issuer contains the port, which port 0 only fixes once listening.
+  const port = await listen(server, options.port, host);
+  const issuer = issuerFor(host, port);
+
+  const provider = new Provider(
+    issuer,
+    createProviderConfiguration({
+      clients: options.clients,
+      users,
+      keys,
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+      refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? defaultRefreshTokenTtlSeconds,
+    }),
+  );
+  // Requests come straight from the browser or the BFF; X-Forwarded-* must not be trusted.
+  provider.proxy = false;
+  provider.on("grant.success", (ctx) => {
+    const grantType = String(ctx.oidc.params.grant_type);
+    grants.set(grantType, (grants.get(grantType) ?? 0) + 1);
+    events.emit("grant", grantType);
+  });
+  provider.on("server_error", (_ctx, error) => {
+    logger.error("identity provider error", { event: "idp_server_error", errorName: error.name });
+  });
+
+  const interactions = createInteractionRoutes({ provider, users, clientNames: { [options.clients.web.clientId]: webClientName }, logger });
+  const oidc = provider.callback();
+  handler = (req, res) => {
+    interactions(req, res).then(
+      (handled) => {
+        if (!handled) oidc(req, res);
+      },
+      () => res.destroy(),
+    );
+  };
+
+  return {
+    issuer,
+    port,
+    users,
+    stop: () => close(server),
+    start: async () => {
+      if (!server.listening) await listen(server, port, host);
+    },
+    grantCount: (grantType) => grants.get(grantType) ?? 0,
+    on: (_event, listener) => {
+      events.on("grant", listener);
+    },
+    off: (_event, listener) => {
+      events.off("grant", listener);
+    },
+  };
+}

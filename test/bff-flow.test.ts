@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { binaryPayload, login, spaHeaders, startStack, TestBrowser, type TestStack, webClient } from "./bff-support.ts";
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const host = "localhost";
+
+describe("BFF over HTTP: the full browser flow", () => {
+  it("logs in, answers /auth/session, proxies with the bearer token, logs out, and refuses the old cookie", async () => {
+    // Prepare
+    const browser = new TestBrowser();
+    const before = await stack.dynamo.count();
+
+    // Act: login
+    const callback = await login(stack, browser, "alice", "/items?page=2");
+
+    // Assess: a new session, the cookie rules, the redirect to returnTo
+    expect(callback.status).toBe(302);
+    expect(callback.location).toBe(`${stack.edge.url}/items?page=2`);
+    const sessionCookie = callback.setCookies.find((line) => line.startsWith("__Host-session="));
+    expect(sessionCookie).toMatch(/^__Host-session=[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(callback.setCookies.some((line) => /^__Host-login-[A-Za-z0-9_-]{16}=; Max-Age=0/.test(line))).toBe(true);
+    expect(await stack.dynamo.count()).toBe(before + 1);
+    const cookieValue = browser.cookie(host, "__Host-session") ?? "";
+
+    // Act: who is logged in
+    const who = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
+
+    // Assess
+    expect(who.status).toBe(200);
+    expect(who.headers.get("cache-control")).toBe("no-store");
+    expect(who.headers.get("x-content-type-options")).toBe("nosniff");
+    const alice = stack.idp.users.find((user) => user.username === "alice");
+    expect(who.json()).toEqual({
+      authenticated: true,
+      user: { sub: alice?.sub, name: "Alice Anderson", email: "alice@example.com" },
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+
+    // Act: an API call
+    const api = await browser.request(`${stack.edge.url}/api/items?limit=5`, {
+      method: "POST",
+      headers: { ...spaHeaders(stack.edge.url), "content-type": "application/json", "x-request-id": "spa-req-1" },
+      body: JSON.stringify({ title: "milk" }),
+    });
+
+    // Assess: the upstream saw the bearer token and nothing of the browser's secrets
+    expect(api.status).toBe(200);
+    expect(api.json()).toEqual({ ok: true, path: "/local/items?limit=5" });
+    expect(api.setCookies).toEqual([]);
+    expect(api.headers.get("server")).toBeNull();
+    const seen = stack.upstream.requests.at(-1);
+    const session = await stack.sessions.get(cookieValue, Math.floor(Date.now() / 1000));
+    expect(seen?.method).toBe("POST");
+    expect(seen?.headers.authorization).toBe(`Bearer ${session?.tokens.accessToken}`);
+    expect(seen?.headers.cookie).toBeUndefined();
+    expect(seen?.headers["x-csrf"]).toBeUndefined();
+    expect(seen?.headers["x-amz-content-sha256"]).toBeUndefined();
+    expect(seen?.headers["x-request-id"]).toEqual(expect.any(String));
+    expect(seen?.body.toString()).toBe('{"title":"milk"}');
+
+    // Act: logout
+    const out = await browser.request(`${stack.edge.url}/auth/logout`, { method: "POST", headers: spaHeaders(stack.edge.url) });
+
+    // Assess
+    expect(out.status).toBe(200);
+    const logoutUrl = new URL(out.json<{ logoutUrl: string }>().logoutUrl);
+    expect(logoutUrl.origin).toBe(stack.idp.issuer);
+    expect(logoutUrl.searchParams.get("client_id")).toBe(webClient.clientId);
+    expect(logoutUrl.searchParams.get("post_logout_redirect_uri")).toBe(`${stack.edge.url}/`);
+    expect(logoutUrl.searchParams.has("id_token_hint")).toBe(false);
+    expect(out.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
+    expect(await stack.dynamo.count()).toBe(before);
+
+    // Act: the old cookie again
+    browser.setCookie(host, "__Host-session", cookieValue);
+    const replay = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+
+    // Assess
+    expect(replay.status).toBe(401);
+    expect(replay.json()).toEqual({ error: "unauthenticated", message: "No valid session" });
+  });
+
+  it("passes a binary upstream body back byte for byte", async () => {
+    // Prepare
+    const browser = new TestBrowser();
+    await login(stack, browser, "bob");
+    // Act
+    const response = await browser.request(`${stack.edge.url}/api/binary`, { headers: spaHeaders(stack.edge.url) });
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/png");
+    expect(response.bytes.equals(binaryPayload)).toBe(true);
+  });
+});

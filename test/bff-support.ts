@@ -1,0 +1,364 @@
+/**
+ * Test support for the BFF's cross-package tests: the full local stack on
+ * loopback, port 0 (dynalite, the local IdP, the edge, a recording upstream)
+ * and a small browser (cookie jar, manual redirects, raw paths).
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
+import { createLogger, createTableInput, type Logger, sessionsTable } from "@spa-bff/core";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { vi } from "vitest";
+import { createLocalKeyProvider, createSealer, createSessionService } from "../packages/bff/src/session/index.ts";
+import type { Sealer, SessionService } from "../packages/bff/src/session/types.ts";
+import { type RunningEdge, startEdge } from "../packages/local/src/edge/index.ts";
+import { type LocalIdp, startIdp } from "../packages/local/src/idp/index.ts";
+
+const dynalite = createRequire(import.meta.url)("dynalite") as (options: { createTableMs?: number }) => Server;
+
+export const webClient = { clientId: "local-web", clientSecret: `web-secret-${randomBytes(8).toString("hex")}` };
+export const passwords: Record<string, string> = { alice: "alice-demo-password", bob: "bob-demo-password" };
+
+function listen(server: Server, port = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** An in-memory dynalite that can be stopped and started again on the same port, keeping its data. */
+export interface TestDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  tableName: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Number of items in the sessions table. */
+  count(): Promise<number>;
+}
+
+async function startDynamo(): Promise<TestDynamo> {
+  const server = dynalite({ createTableMs: 0 });
+  const port = await listen(server);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const tableName = "Sessions-bff-test";
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "t", secretAccessKey: "t" }, maxAttempts: 1 });
+  await client.send(new CreateTableCommand(createTableInput(sessionsTable, tableName)));
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === "ACTIVE" && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === "ACTIVE")) break;
+  }
+  return {
+    endpoint,
+    client,
+    tableName,
+    stop: () => close(server),
+    start: async () => {
+      await listen(server, port);
+    },
+    count: async () => (await client.send(new ScanCommand({ TableName: tableName, Select: "COUNT", ConsistentRead: true }))).Count ?? 0,
+  };
+}
+
+/** What the upstream API received. */
+export interface UpstreamRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: Buffer;
+}
+
+/** A loopback API that records every request; `/local/hang` never answers, `/local/binary` answers bytes. */
+export interface TestUpstream {
+  baseUrl: string;
+  requests: UpstreamRequest[];
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export const binaryPayload = Buffer.from([0, 1, 2, 253, 254, 255, 10, 13]);
+
+async function startUpstream(): Promise<TestUpstream> {
+  const requests: UpstreamRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) });
+      if (req.url?.startsWith("/local/hang")) return;
+      if (req.url?.startsWith("/local/binary")) {
+        res.writeHead(200, { "content-type": "image/png" });
+        res.end(binaryPayload);
+        return;
+      }
+      res.writeHead(req.url?.startsWith("/local/missing") ? 404 : 200, {
+        "content-type": "application/json",
+        "set-cookie": "upstream=1; Path=/",
+        etag: '"v1"',
+        server: "internal-api",
+        "x-request-id": String(req.headers["x-request-id"] ?? ""),
+      });
+      res.end(JSON.stringify({ ok: true, path: req.url }));
+    });
+  });
+  const port = await listen(server);
+  return {
+    baseUrl: `http://127.0.0.1:${port}/local`,
+    requests,
+    stop: () => close(server),
+    start: async () => {
+      await listen(server, port);
+    },
+  };
+}
+
+/** Every log line the BFF wrote, as JSON text. */
+export interface CapturedLogs {
+  lines: string[];
+  logger: Logger;
+}
+
+function captureLogs(): CapturedLogs {
+  const logger = createLogger("bff-test");
+  const lines: string[] = [];
+  for (const level of ["debug", "info", "warn", "error", "critical"] as const) {
+    vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
+      lines.push(JSON.stringify({ level, args }, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message } : value)));
+    });
+  }
+  return { lines, logger };
+}
+
+export interface TestStack {
+  edge: RunningEdge;
+  idp: LocalIdp;
+  dynamo: TestDynamo;
+  upstream: TestUpstream;
+  config: BffConfig;
+  sessions: SessionService;
+  sealer: Sealer;
+  logs: CapturedLogs;
+  /** Seconds added to the BFF's clock. */
+  clock: { offset: number };
+  stop(): Promise<void>;
+}
+
+/** Starts the stack; `env` overrides BFF variables. */
+export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const dynamo = await startDynamo();
+  const upstream = await startUpstream();
+  let handler: ((event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>) | undefined;
+  const edge = await startEdge({
+    port: 0,
+    spa: { kind: "none" },
+    bff: (event, context) => {
+      if (!handler) throw new Error("BFF not ready");
+      return handler(event, context);
+    },
+  });
+  const idp = await startIdp({
+    port: 0,
+    keysDir: null,
+    clients: {
+      web: { ...webClient, redirectUris: [`${edge.url}/auth/callback`], postLogoutRedirectUris: [`${edge.url}/`] },
+      m2m: { clientId: "local-m2m", clientSecret: "m2m-secret-for-tests" },
+    },
+  });
+  const config = loadBffConfig({
+    OIDC_ISSUER: idp.issuer,
+    OIDC_CLIENT_ID: webClient.clientId,
+    OIDC_CLIENT_SECRET: webClient.clientSecret,
+    APP_ORIGIN: edge.url,
+    SESSION_TABLE: dynamo.tableName,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    KEY_PROVIDER: "local",
+    LOCAL_KEY_FILE: join(tmpdir(), "unused-bff-test-key.json"),
+    API_BASE_URL: upstream.baseUrl,
+    UPSTREAM_TIMEOUT_MS: "1000",
+    MAX_BODY_BYTES: "1024",
+    AWS_REGION: "us-east-1",
+    ...env,
+  });
+  const logs = captureLogs();
+  const sealer = createSealer(createLocalKeyProvider({ key: randomBytes(32) }));
+  const sessions = createSessionService({ dynamodb: dynamo.client, tableName: dynamo.tableName, sealer, policy: config.session, logger: logs.logger });
+  const clock = { offset: 0 };
+  handler = createBffHandler(config, { sessions, sealer, logger: logs.logger, now: () => Math.floor(Date.now() / 1000) + clock.offset });
+  return {
+    edge,
+    idp,
+    dynamo,
+    upstream,
+    config,
+    sessions,
+    sealer,
+    logs,
+    clock,
+    stop: async () => {
+      await edge.stop();
+      await idp.stop();
+      await upstream.stop();
+      await dynamo.stop();
+      dynamo.client.destroy();
+    },
+  };
+}
+
+export interface BrowserResponse {
+  status: number;
+  location: string | undefined;
+  headers: Headers;
+  setCookies: string[];
+  body: string;
+  bytes: Buffer;
+  json<T = Record<string, unknown>>(): T;
+}
+
+export interface RequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  form?: Record<string, string>;
+  /** Send the path exactly as given (no URL normalization of `..`). */
+  rawPath?: boolean;
+  /** Leave out the x-amz-content-sha256 header a body needs behind OAC. */
+  omitBodyHash?: boolean;
+}
+
+/** A browser: a cookie jar per host, manual redirects, the SPA's headers on request. */
+export class TestBrowser {
+  readonly jar = new Map<string, Map<string, string>>();
+
+  cookie(host: string, name: string): string | undefined {
+    return this.jar.get(host)?.get(name);
+  }
+
+  setCookie(host: string, name: string, value: string): void {
+    const cookies = this.jar.get(host) ?? new Map<string, string>();
+    cookies.set(name, value);
+    this.jar.set(host, cookies);
+  }
+
+  deleteCookie(host: string, name: string): void {
+    this.jar.get(host)?.delete(name);
+  }
+
+  async request(target: string, init: RequestInit = {}): Promise<BrowserResponse> {
+    const url = new URL(target);
+    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    const cookies = [...(this.jar.get(url.hostname) ?? new Map()).entries()].map(([name, value]) => `${name}=${value}`).join("; ");
+    if (cookies) headers.cookie = cookies;
+    let body: Buffer | undefined;
+    if (init.form) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      body = Buffer.from(new URLSearchParams(init.form).toString());
+    } else if (init.body !== undefined) {
+      body = Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body);
+    }
+    if (body && !init.omitBodyHash && url.pathname.match(/^\/(auth|api)\//)) {
+      headers["x-amz-content-sha256"] = createHash("sha256").update(body).digest("hex");
+    }
+    const method = init.method ?? (body ? "POST" : "GET");
+    const path = init.rawPath ? target.slice(url.origin.length) : `${url.pathname}${url.search}`;
+    const response = await new Promise<{ status: number; headers: IncomingMessage["headers"]; bytes: Buffer }>((resolve, reject) => {
+      const req = httpRequest({ host: url.hostname === "localhost" ? "127.0.0.1" : url.hostname, port: url.port, method, path, headers: { host: url.host, ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    const setCookies = ([] as string[]).concat(response.headers["set-cookie"] ?? []);
+    for (const line of setCookies) this.store(url.hostname, line);
+    const plainHeaders = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined && name !== "set-cookie") plainHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const location = plainHeaders.get("location");
+    const text = response.bytes.toString("utf8");
+    return {
+      status: response.status,
+      location: location === null ? undefined : new URL(location, url).href,
+      headers: plainHeaders,
+      setCookies,
+      body: text,
+      bytes: response.bytes,
+      json: <T>() => JSON.parse(text) as T,
+    };
+  }
+
+  /** Follows redirects until an answer that is not one, or a Location starting with `stopAt`. */
+  async follow(target: string, stopAt: string, init?: RequestInit): Promise<BrowserResponse> {
+    let response = await this.request(target, init);
+    for (let hops = 0; hops < 10; hops++) {
+      if (!response.location || response.status < 300 || response.status >= 400 || response.location.startsWith(stopAt)) return response;
+      response = await this.request(response.location);
+    }
+    throw new Error(`too many redirects from ${target}`);
+  }
+
+  private store(host: string, line: string): void {
+    const [pair = ""] = line.split(";");
+    const index = pair.indexOf("=");
+    const name = pair.slice(0, index).trim();
+    const value = pair.slice(index + 1).trim();
+    const cookies = this.jar.get(host) ?? new Map<string, string>();
+    if (/max-age=0(;|$)/i.test(line) || value === "") cookies.delete(name);
+    else cookies.set(name, value);
+    this.jar.set(host, cookies);
+  }
+}
+
+/** The SPA's headers for a JSON call. */
+export function spaHeaders(origin: string): Record<string, string> {
+  return { "x-csrf": "1", origin, "sec-fetch-site": "same-origin", accept: "application/json" };
+}
+
+/** The action URL of the IdP's login form. */
+function formAction(html: string, pageUrl: string): string {
+  const action = /<form[^>]*action="([^"]*)"/.exec(html)?.[1];
+  if (action === undefined) throw new Error("no login form on the IdP page");
+  return new URL(action.replace(/&amp;/g, "&"), pageUrl).href;
+}
+
+/** Runs /auth/login up to the IdP's redirect back to the callback (not yet followed). */
+export async function loginUntilCallback(stack: TestStack, browser: TestBrowser, username: string, returnTo = "/items"): Promise<string> {
+  const start = await browser.request(`${stack.edge.url}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+  if (start.status !== 302 || !start.location) throw new Error(`login did not redirect: ${start.status} ${start.body}`);
+  return finishAtIdp(stack, browser, start.location, username);
+}
+
+/** Completes the IdP part of a login that /auth/login sent to `idpUrl` (the login form, or single sign-on when the IdP knows the browser). */
+export async function finishAtIdp(stack: TestStack, browser: TestBrowser, idpUrl: string, username: string): Promise<string> {
+  const page = await browser.follow(idpUrl, `${stack.edge.url}/`);
+  if (page.location?.startsWith(`${stack.edge.url}/auth/callback`)) return page.location;
+  const back = await browser.follow(formAction(page.body, idpUrl), `${stack.edge.url}/`, {
+    form: { username, password: passwords[username] ?? "" },
+  });
+  if (!back.location?.startsWith(`${stack.edge.url}/auth/callback`)) throw new Error(`IdP did not redirect back: ${back.status}`);
+  return back.location;
+}
+
+/** The whole login as a browser does it; returns the callback's answer. */
+export async function login(stack: TestStack, browser: TestBrowser, username: string, returnTo = "/items"): Promise<BrowserResponse> {
+  const callbackUrl = await loginUntilCallback(stack, browser, username, returnTo);
+  return browser.request(callbackUrl);
+}

@@ -1,0 +1,95 @@
+import { useEffect, useRef, useState } from "react";
+import { BffError } from "./bff.ts";
+import { ItemsPanel } from "./items/items-panel.tsx";
+import { AccountCard } from "./screens/account-card.tsx";
+import { LoggedOut } from "./screens/logged-out.tsx";
+import { TopBar } from "./screens/top-bar.tsx";
+import { useSession } from "./session/session-context.tsx";
+import { Notice } from "./ui/notice.tsx";
+import { Spinner } from "./ui/spinner.tsx";
+
+/** The whole app: which screen follows from the one shared session state. */
+export function App({ initialAuthError }: { initialAuthError: string | null }) {
+  const session = useSession();
+  const [authError, setAuthError] = useState(initialAuthError);
+  const [logoutError, setLogoutError] = useState<BffError | null>(null);
+  const main = useRef<HTMLElement>(null);
+  const previousStatus = useRef(session.status);
+
+  // Moving between logged in and logged out replaces the page's content: take focus to its heading.
+  useEffect(() => {
+    const before = previousStatus.current;
+    previousStatus.current = session.status;
+    if (before === session.status || before === "loading") return;
+    main.current?.querySelector<HTMLElement>("h1")?.focus();
+  }, [session.status]);
+
+  async function logout(): Promise<void> {
+    setLogoutError(null);
+    try {
+      await session.store.logout();
+    } catch (error) {
+      setLogoutError(error instanceof BffError ? error : new BffError("unexpected_error", 0, "Something went wrong. Please try again."));
+    }
+  }
+
+  const user = session.status === "authenticated" ? session.user : null;
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <TopBar user={user} loggingOut={session.status === "signing-out"} onLogout={() => void logout()} />
+      <main id="main" ref={main} className="main">
+        {session.status === "loading" ? (
+          <div className="placeholder placeholder-page">
+            <Spinner label="Checking your session…" />
+          </div>
+        ) : null}
+        {session.status === "signing-out" ? (
+          <div className="placeholder placeholder-page">
+            <Spinner label="Logging out…" />
+          </div>
+        ) : null}
+        {session.status === "error" ? (
+          <div className="page-error">
+            <h1 tabIndex={-1}>We could not check your session</h1>
+            <Notice
+              tone="error"
+              title="The service is not answering"
+              action={{ label: "Try again", onClick: () => void session.store.refresh(), busy: session.refreshing }}
+            >
+              {session.error.message}
+            </Notice>
+          </div>
+        ) : null}
+        {session.status === "anonymous" ? (
+          <LoggedOut reason={session.reason} authError={authError} onDismissAuthError={() => setAuthError(null)} />
+        ) : null}
+        {session.status === "authenticated" ? (
+          <div className="dashboard">
+            {logoutError ? (
+              <Notice tone="error" title="You are still logged in" onDismiss={() => setLogoutError(null)}>
+                Logging out did not complete: {logoutError.message}
+              </Notice>
+            ) : null}
+            {session.error ? (
+              <Notice
+                tone="error"
+                title="Your session could not be checked"
+                action={{ label: "Try again", onClick: () => void session.store.refresh(), busy: session.refreshing }}
+              >
+                {session.error.message}
+              </Notice>
+            ) : null}
+            <AccountCard user={session.user} expiresAt={session.expiresAt} />
+            <ItemsPanel />
+          </div>
+        ) : null}
+      </main>
+      <footer className="footer">
+        <p>Signed in through a backend-for-frontend: the browser holds only an HttpOnly session cookie.</p>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,165 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { BffError } from "../bff.ts";
+import { useBff } from "../session/session-context.tsx";
+import { formatDateTime } from "../ui/format.ts";
+import { Notice } from "../ui/notice.tsx";
+import { Spinner } from "../ui/spinner.tsx";
+import { ItemForm } from "./item-form.tsx";
+import { deleteItem, type Item, listItems } from "./items-api.ts";
+
+type ListState =
+  | { status: "loading" }
+  | { status: "error"; error: BffError }
+  | { status: "ready"; items: Item[]; cursor: string | undefined; moreLoading: boolean; moreError: BffError | null };
+
+function asBffError(error: unknown): BffError {
+  return error instanceof BffError ? error : new BffError("unexpected_error", 0, "Something went wrong. Please try again.", {}, { cause: error });
+}
+
+/** The signed-in user's items: list, add, delete, each with its own loading and error state. */
+export function ItemsPanel() {
+  const bff = useBff();
+  const [list, setList] = useState<ListState>({ status: "loading" });
+  const [deleting, setDeleting] = useState<ReadonlySet<string>>(new Set());
+  const [deleteError, setDeleteError] = useState<{ title: string; error: BffError } | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const load = useCallback(async () => {
+    setList({ status: "loading" });
+    try {
+      const page = await listItems(bff);
+      setList({ status: "ready", items: page.items, cursor: page.cursor, moreLoading: false, moreError: null });
+    } catch (error) {
+      setList({ status: "error", error: asBffError(error) });
+    }
+  }, [bff]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function loadMore(cursor: string): Promise<void> {
+    setList((current) => (current.status === "ready" ? { ...current, moreLoading: true, moreError: null } : current));
+    try {
+      const page = await listItems(bff, cursor);
+      setList((current) =>
+        current.status === "ready"
+          ? { status: "ready", items: [...current.items, ...page.items], cursor: page.cursor, moreLoading: false, moreError: null }
+          : current,
+      );
+    } catch (error) {
+      setList((current) => (current.status === "ready" ? { ...current, moreLoading: false, moreError: asBffError(error) } : current));
+    }
+  }
+
+  async function remove(item: Item): Promise<void> {
+    setDeleteError(null);
+    setDeleting((current) => new Set(current).add(item.id));
+    try {
+      await deleteItem(bff, item.id);
+      dropItem(item.id);
+    } catch (error) {
+      const failure = asBffError(error);
+      // Already gone is what the person wanted.
+      if (failure.status === 404) dropItem(item.id);
+      else if (failure.status !== 401) setDeleteError({ title: item.title, error: failure });
+    } finally {
+      setDeleting((current) => {
+        const next = new Set(current);
+        next.delete(item.id);
+        return next;
+      });
+    }
+  }
+
+  function dropItem(id: string): void {
+    setList((current) => (current.status === "ready" ? { ...current, items: current.items.filter((entry) => entry.id !== id) } : current));
+    // The button that had focus is gone; put focus somewhere that makes sense.
+    heading.current?.focus();
+  }
+
+  function added(item: Item): void {
+    setList((current) => (current.status === "ready" ? { ...current, items: [item, ...current.items.filter((entry) => entry.id !== item.id)] } : current));
+  }
+
+  const count = list.status === "ready" ? list.items.length : null;
+  return (
+    <section className="card items" aria-labelledby="items-title">
+      <div className="card-header">
+        <h2 id="items-title" ref={heading} tabIndex={-1}>
+          Your items
+        </h2>
+        {count !== null ? (
+          <span className="badge" aria-label={`${count} ${count === 1 ? "item" : "items"} shown`}>
+            {count}
+          </span>
+        ) : null}
+      </div>
+      <ItemForm onCreated={added} />
+      {deleteError ? (
+        <Notice tone="error" title={`"${deleteError.title}" was not deleted`} onDismiss={() => setDeleteError(null)}>
+          {deleteError.error.message}
+        </Notice>
+      ) : null}
+      <div className="items-body" aria-live="polite" aria-busy={list.status === "loading"}>
+        {list.status === "loading" ? (
+          <div className="placeholder">
+            <Spinner label="Loading your items…" />
+          </div>
+        ) : null}
+        {list.status === "error" && list.error.status !== 401 ? (
+          <Notice tone="error" title="Your items could not be loaded" action={{ label: "Try again", onClick: () => void load() }}>
+            {list.error.message}
+          </Notice>
+        ) : null}
+        {list.status === "ready" && list.items.length === 0 ? (
+          <div className="empty">
+            <p className="empty-title">Nothing here yet</p>
+            <p>Add your first item above. It is stored by the API, behind the server, never in this browser.</p>
+          </div>
+        ) : null}
+        {list.status === "ready" && list.items.length > 0 ? (
+          <ul className="item-list">
+            {list.items.map((item) => {
+              const busy = deleting.has(item.id);
+              return (
+                <li key={item.id} className={`item${busy ? " item-busy" : ""}`}>
+                  <div className="item-text">
+                    <span className="item-title">{item.title}</span>
+                    <span className="item-meta">
+                      Added <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
+                      {item.done ? <span className="tag">Done</span> : null}
+                    </span>
+                  </div>
+                  <button
+                    type="button"
+                    className="button button-danger button-small"
+                    onClick={() => void remove(item)}
+                    disabled={busy}
+                    aria-label={`Delete "${item.title}"`}
+                  >
+                    {busy ? "Deleting…" : "Delete"}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        ) : null}
+        {list.status === "ready" && list.cursor !== undefined ? (
+          <div className="load-more">
+            {list.moreError ? (
+              <Notice tone="error" title="More items could not be loaded">
+                {list.moreError.message}
+              </Notice>
+            ) : null}
+            <button type="button" className="button button-secondary" onClick={() => {
+                if (list.status === "ready" && list.cursor !== undefined) void loadMore(list.cursor);
+              }} disabled={list.moreLoading}>
+              {list.moreLoading ? "Loading…" : "Show more"}
+            </button>
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,38 @@
+import type { SessionUser } from "../bff.ts";
+import { formatExpiry } from "../ui/format.ts";
+
+/** Who is logged in and until when, straight from `/auth/session`. */
+export function AccountCard({ user, expiresAt }: { user: SessionUser; expiresAt: string }) {
+  const name = user.name ?? user.email ?? "Signed-in user";
+  return (
+    <section className="card account" aria-labelledby="account-title">
+      <div className="avatar" aria-hidden="true">
+        {initials(name)}
+      </div>
+      <div className="account-text">
+        <h1 id="account-title" tabIndex={-1}>
+          {name}
+        </h1>
+        {user.email ? <p className="account-email">{user.email}</p> : null}
+      </div>
+      <dl className="account-facts">
+        <div>
+          <dt>Session expires</dt>
+          <dd>
+            <time dateTime={expiresAt}>{formatExpiry(expiresAt)}</time>
+          </dd>
+        </div>
+        <div>
+          <dt>Tokens in this browser</dt>
+          <dd>None — held by the server</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0], parts[parts.length - 1]] : parts;
+  return letters.map((part) => (part ?? "").charAt(0).toUpperCase()).join("") || "?";
+}
