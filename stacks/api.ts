@@ -71,6 +71,8 @@ export function createApi(network: Network, auth: Auth): Api {
   const sourceVpce = network.executeApiEndpoint.id;
   const api = new sst.aws.ApiGatewayV1("Api", {
     endpoint: { type: "private", vpcEndpointIds: [sourceVpce] },
+    // Same-origin only: the BFF calls the API server-side, so no CORS preflight routes (they would bypass the authorizer).
+    cors: false,
     accessLog: { retention: production ? "1 year" : "1 month" },
     transform: {
       api: (args) => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binaryPayload, login, spaHeaders, startStack, TestBrowser, type TestStack, webClient } from "./bff-support.ts";
+import { hashId } from "@spa-bff/core";
+import { binaryPayload, login, loginUntilCallback, spaHeaders, startStack, TestBrowser, type TestStack, webClient } from "./bff-support.ts";
 
 let stack: TestStack;
 
@@ -99,5 +100,42 @@ describe("BFF over HTTP: the full browser flow", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("image/png");
     expect(response.bytes.equals(binaryPayload)).toBe(true);
+  });
+
+  it("writes audit events with sub and session hash, and never a token, code, cookie value or secret", async () => {
+    // Prepare
+    const browser = new TestBrowser();
+    stack.logs.lines.length = 0;
+    // Act: a full flow with a refresh in the middle
+    const callbackUrl = await loginUntilCallback(stack, browser, "bob");
+    const code = new URL(callbackUrl).searchParams.get("code") ?? "";
+    await browser.request(callbackUrl);
+    const cookieValue = browser.cookie(host, "__Host-session") ?? "";
+    const first = await stack.sessions.get(cookieValue, Math.floor(Date.now() / 1000));
+    if (!first) throw new Error("no session");
+    await stack.sessions.updateTokens(first, { ...first.tokens, accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 1 }, Math.floor(Date.now() / 1000));
+    await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+    const refreshed = await stack.sessions.get(cookieValue, Math.floor(Date.now() / 1000));
+    await browser.request(`${stack.edge.url}/api/items`, { headers: { origin: stack.edge.url } });
+    await browser.request(`${stack.edge.url}/auth/logout`, { method: "POST", headers: spaHeaders(stack.edge.url) });
+    // Assess
+    const secrets = [
+      code,
+      cookieValue,
+      webClient.clientSecret,
+      first.tokens.accessToken,
+      first.tokens.refreshToken ?? "",
+      refreshed?.tokens.accessToken ?? "",
+      refreshed?.tokens.refreshToken ?? "",
+    ];
+    expect(secrets.every((secret) => secret.length >= 16)).toBe(true);
+    const all = stack.logs.lines.join("\n");
+    for (const secret of secrets) expect(all).not.toContain(secret);
+    const events = stack.logs.lines.map((line) => JSON.parse(line) as { args: [string, Record<string, unknown>?] }).map(({ args }) => args[1] ?? {});
+    const bob = stack.idp.users.find((user) => user.username === "bob");
+    for (const name of ["auth.login", "auth.refresh", "auth.logout"]) {
+      expect(events).toContainEqual(expect.objectContaining({ event: name, sub: bob?.sub, sid: hashId(cookieValue) }));
+    }
+    expect(events).toContainEqual(expect.objectContaining({ event: "auth.csrf_refused", reason: "csrf_required" }));
   });
 });

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,16 +47,52 @@ export interface TestDynamo {
   endpoint: string;
   client: DynamoDBClient;
   tableName: string;
+  /** Cuts DynamoDB off (an outage); `start` restores it with its data. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  close(): Promise<void>;
   /** Number of items in the sessions table. */
   count(): Promise<number>;
 }
 
+/**
+ * A TCP forwarder in front of dynalite: stopping it is an outage that keeps
+ * the data (dynalite itself drops its in-memory store when its server closes).
+ */
+async function startOutageSwitch(targetPort: number): Promise<{ port: number; stop(): Promise<void>; start(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const upstream = connect(targetPort, "127.0.0.1");
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+  });
+  const port = await listen(server as unknown as Server);
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+    start: async () => {
+      await listen(server as unknown as Server, port);
+    },
+  };
+}
+
 async function startDynamo(): Promise<TestDynamo> {
   const server = dynalite({ createTableMs: 0 });
-  const port = await listen(server);
-  const endpoint = `http://127.0.0.1:${port}`;
+  const dynalitePort = await listen(server);
+  const outage = await startOutageSwitch(dynalitePort);
+  const endpoint = `http://127.0.0.1:${outage.port}`;
   const tableName = "Sessions-bff-test";
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "t", secretAccessKey: "t" }, maxAttempts: 1 });
   await client.send(new CreateTableCommand(createTableInput(sessionsTable, tableName)));
@@ -68,9 +104,11 @@ async function startDynamo(): Promise<TestDynamo> {
     endpoint,
     client,
     tableName,
-    stop: () => close(server),
-    start: async () => {
-      await listen(server, port);
+    stop: () => outage.stop(),
+    start: () => outage.start(),
+    close: async () => {
+      await outage.stop();
+      await close(server);
     },
     count: async () => (await client.send(new ScanCommand({ TableName: tableName, Select: "COUNT", ConsistentRead: true }))).Count ?? 0,
   };
@@ -214,7 +252,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
       await edge.stop();
       await idp.stop();
       await upstream.stop();
-      await dynamo.stop();
+      await dynamo.close();
       dynamo.client.destroy();
     },
   };
@@ -360,5 +398,9 @@ export async function finishAtIdp(stack: TestStack, browser: TestBrowser, idpUrl
 /** The whole login as a browser does it; returns the callback's answer. */
 export async function login(stack: TestStack, browser: TestBrowser, username: string, returnTo = "/items"): Promise<BrowserResponse> {
   const callbackUrl = await loginUntilCallback(stack, browser, username, returnTo);
-  return browser.request(callbackUrl);
+  const response = await browser.request(callbackUrl);
+  if (!response.setCookies.some((line) => line.startsWith("__Host-session=") && !line.includes("Max-Age=0"))) {
+    throw new Error(`the callback set no session: ${response.status} ${response.body}`);
+  }
+  return response;
 }

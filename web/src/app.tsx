@@ -68,20 +68,22 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
         ) : null}
         {session.status === "authenticated" ? (
           <div className="dashboard">
-            {logoutError ? (
-              <Notice tone="error" title="You are still logged in" onDismiss={() => setLogoutError(null)}>
-                Logging out did not complete: {logoutError.message}
-              </Notice>
-            ) : null}
-            {session.error ? (
-              <Notice
-                tone="error"
-                title="Your session could not be checked"
-                action={{ label: "Try again", onClick: () => void session.store.refresh(), busy: session.refreshing }}
-              >
-                {session.error.message}
-              </Notice>
-            ) : null}
+            <div className="dashboard-notices">
+              {logoutError ? (
+                <Notice tone="error" title="You are still logged in" onDismiss={() => setLogoutError(null)}>
+                  Logging out did not complete: {logoutError.message}
+                </Notice>
+              ) : null}
+              {session.error ? (
+                <Notice
+                  tone="error"
+                  title="Your session could not be checked"
+                  action={{ label: "Try again", onClick: () => void session.store.refresh(), busy: session.refreshing }}
+                >
+                  {session.error.message}
+                </Notice>
+              ) : null}
+            </div>
             <AccountCard user={session.user} expiresAt={session.expiresAt} />
             <ItemsPanel />
           </div>

@@ -83,7 +83,11 @@ describe("createBffClient: request", () => {
   it("turns a JSON error body into a BffError with code, status, message and field errors", async () => {
     // Prepare
     const { fetch } = fakeFetch(
-      json(400, { error: "validation_failed", message: "The item is not valid", details: { fields: { title: "Must be 1 to 200 characters" } } }),
+      json(400, {
+        error: "validation_failed",
+        message: "The item is not valid",
+        details: { fields: { title: "Must be 1 to 200 characters" } },
+      }),
     );
     const client = createBffClient({ fetch });
 
@@ -137,7 +141,11 @@ describe("createBffClient: request", () => {
 
     // Assess
     expect(failure).toBeInstanceOf(BffError);
-    expect(failure).toMatchObject({ code: "network_error", status: 0, message: "Could not reach the server. Check your connection and try again." });
+    expect(failure).toMatchObject({
+      code: "network_error",
+      status: 0,
+      message: "Could not reach the server. Check your connection and try again.",
+    });
   });
 
   it("tells every unauthenticated listener about a 401, and stops after unsubscribing", async () => {
@@ -178,7 +186,11 @@ describe("createBffClient: request", () => {
 describe("createBffClient: session, login and logout", () => {
   it("returns the session as the BFF describes it", async () => {
     // Prepare
-    const body = { authenticated: true, user: { sub: "u-1", name: "Alice Anderson", email: "alice@example.com" }, expiresAt: "2026-01-01T10:00:00Z" };
+    const body = {
+      authenticated: true,
+      user: { sub: "u-1", name: "Alice Anderson", email: "alice@example.com" },
+      expiresAt: "2026-01-01T10:00:00Z",
+    };
     const { fetch, calls } = fakeFetch(json(200, body));
     const client = createBffClient({ fetch });
 
@@ -214,7 +226,11 @@ describe("createBffClient: session, login and logout", () => {
     client.login("https://evil.example/");
 
     // Assess
-    expect(visited).toEqual(["/auth/login?returnTo=%2Fitems%3Ffilter%3Dopen%26x%3D1", "/auth/login?returnTo=%2F", "/auth/login?returnTo=%2F"]);
+    expect(visited).toEqual([
+      "/auth/login?returnTo=%2Fitems%3Ffilter%3Dopen%26x%3D1",
+      "/auth/login?returnTo=%2F",
+      "/auth/login?returnTo=%2F",
+    ]);
   });
 
   it("posts to /auth/logout and then navigates to the returned end-session URL", async () => {
@@ -284,7 +300,7 @@ describe("safeReturnTo", () => {
 });
 
 describe("sha256Hex", () => {
-  it("gives the FIPS 180-2 test vector for \"abc\"", async () => {
+  it('gives the FIPS 180-2 test vector for "abc"', async () => {
     // Act
     const hex = await sha256Hex(new TextEncoder().encode("abc"));
 

@@ -65,7 +65,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html
  */
 export function safeReturnTo(value: string | null | undefined): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
+  if (!value?.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
   // Control characters and backslashes have no place in a path we produce ourselves.
   for (const char of value) {
     const code = char.charCodeAt(0);
@@ -114,7 +114,10 @@ async function toBffError(response: Response): Promise<BffError> {
   const body = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
   const code = typeof body.error === "string" && body.error !== "" ? body.error : `http_${response.status}`;
   // Gateways answer `{"message": …}` without a code; their wording is meant for developers, not people.
-  const message = typeof body.error === "string" && typeof body.message === "string" && body.message !== "" ? body.message : fallbackMessage(response.status);
+  const message =
+    typeof body.error === "string" && typeof body.message === "string" && body.message !== ""
+      ? body.message
+      : fallbackMessage(response.status);
   return new BffError(code, response.status, message, readFieldErrors(body.details));
 }
 
@@ -171,7 +174,13 @@ export function createBffClient(options: BffClientOptions = {}): BffClient {
 
     let response: Response;
     try {
-      response = await doFetch(`${baseUrl}${path}`, { method: upper, headers, body: payload, credentials: "same-origin", cache: "no-store" });
+      response = await doFetch(`${baseUrl}${path}`, {
+        method: upper,
+        headers,
+        body: payload,
+        credentials: "same-origin",
+        cache: "no-store",
+      });
     } catch (cause) {
       throw new BffError("network_error", 0, "Could not reach the server. Check your connection and try again.", {}, { cause });
     }

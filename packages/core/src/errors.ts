@@ -6,6 +6,7 @@
  */
 export const ErrorCodes = {
   badRequest: "bad_request",
+  validationFailed: "validation_failed",
   invalidReturnTo: "invalid_return_to",
   payloadTooLarge: "payload_too_large",
   invalidPath: "invalid_path",

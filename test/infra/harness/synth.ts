@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -90,8 +90,17 @@ const externals = ["@pulumi/*", "undici", "@pulumiverse/*", "@sst-provider/*", "
 let bundleCounter = 0;
 let lateRejectionsSwallowed = false;
 
-/** Escapes vitest's module runner: the bundle must be loaded by Node itself so it shares the harness's `@pulumi/pulumi`. */
-const nativeImport = new Function("url", "return import(url)") as (url: string) => Promise<unknown>;
+/**
+ * Loads the bundle with Node's own loader (a CommonJS shim required for
+ * real), out of reach of vitest's module runner, so the bundle shares the
+ * harness's `@pulumi/pulumi` instance.
+ */
+async function nativeImport(platform: string, file: string): Promise<unknown> {
+  const shim = path.join(platform, "harness", "native-import.cjs");
+  await writeFile(shim, "module.exports = (url) => import(url);\n");
+  const load = createRequire(shim)(shim) as (url: string) => Promise<unknown>;
+  return load(pathToFileURL(file).href);
+}
 
 /**
  * Does what `sst deploy` does up to the cloud calls, offline: bundles the
@@ -139,7 +148,7 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   process.on("unhandledRejection", onRejection);
 
   try {
-    const mod = (await nativeImport(pathToFileURL(bundleFile).href)) as BundleModule;
+    const mod = (await nativeImport(platform, bundleFile)) as BundleModule;
     const app = await mod.app({ stage: options.stage });
     globals.$app = {
       name: app.name,

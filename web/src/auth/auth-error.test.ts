@@ -3,7 +3,13 @@ import { describeAuthError, takeAuthError } from "./auth-error.ts";
 
 function fakeHistory() {
   const replaced: string[] = [];
-  return { replaced, history: { state: null, replaceState: (_state: unknown, _unused: string, url?: string | URL | null) => void replaced.push(String(url)) } };
+  return {
+    replaced,
+    history: {
+      state: null,
+      replaceState: (_state: unknown, _unused: string, url?: string | URL | null) => void replaced.push(String(url)),
+    },
+  };
 }
 
 describe("takeAuthError", () => {

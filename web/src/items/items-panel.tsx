@@ -13,7 +13,9 @@ type ListState =
   | { status: "ready"; items: Item[]; cursor: string | undefined; moreLoading: boolean; moreError: BffError | null };
 
 function asBffError(error: unknown): BffError {
-  return error instanceof BffError ? error : new BffError("unexpected_error", 0, "Something went wrong. Please try again.", {}, { cause: error });
+  return error instanceof BffError
+    ? error
+    : new BffError("unexpected_error", 0, "Something went wrong. Please try again.", {}, { cause: error });
 }
 
 /** The signed-in user's items: list, add, delete, each with its own loading and error state. */
@@ -79,7 +81,9 @@ export function ItemsPanel() {
   }
 
   function added(item: Item): void {
-    setList((current) => (current.status === "ready" ? { ...current, items: [item, ...current.items.filter((entry) => entry.id !== item.id)] } : current));
+    setList((current) =>
+      current.status === "ready" ? { ...current, items: [item, ...current.items.filter((entry) => entry.id !== item.id)] } : current,
+    );
   }
 
   const count = list.status === "ready" ? list.items.length : null;
@@ -90,8 +94,9 @@ export function ItemsPanel() {
           Your items
         </h2>
         {count !== null ? (
-          <span className="badge" aria-label={`${count} ${count === 1 ? "item" : "items"} shown`}>
-            {count}
+          <span className="badge">
+            <span aria-hidden="true">{count}</span>
+            <span className="visually-hidden">{`${count} ${count === 1 ? "item" : "items"} shown`}</span>
           </span>
         ) : null}
       </div>
@@ -152,9 +157,14 @@ export function ItemsPanel() {
                 {list.moreError.message}
               </Notice>
             ) : null}
-            <button type="button" className="button button-secondary" onClick={() => {
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => {
                 if (list.status === "ready" && list.cursor !== undefined) void loadMore(list.cursor);
-              }} disabled={list.moreLoading}>
+              }}
+              disabled={list.moreLoading}
+            >
               {list.moreLoading ? "Loading…" : "Show more"}
             </button>
           </div>

@@ -9,7 +9,15 @@ const REASONS: Readonly<Record<LoggedOutReason, string | null>> = {
 };
 
 /** The front door: what this app is, and a way in. */
-export function LoggedOut({ reason, authError, onDismissAuthError }: { reason: LoggedOutReason; authError: string | null; onDismissAuthError: () => void }) {
+export function LoggedOut({
+  reason,
+  authError,
+  onDismissAuthError,
+}: {
+  reason: LoggedOutReason;
+  authError: string | null;
+  onDismissAuthError: () => void;
+}) {
   const bff = useBff();
   const reasonText = REASONS[reason];
   return (
@@ -26,8 +34,8 @@ export function LoggedOut({ reason, authError, onDismissAuthError }: { reason: L
           A simple list, done securely
         </h1>
         <p className="lead">
-          Keep a short list of things to do. You log in at your organisation's identity provider; this page never sees a password or
-          an access token.
+          Keep a short list of things to do. You log in at your organisation's identity provider; this page never sees a password or an
+          access token.
         </p>
         <button type="button" className="button button-primary button-large" onClick={() => bff.login(currentPath())}>
           Log in

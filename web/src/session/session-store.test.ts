@@ -10,11 +10,18 @@ function fakeBff(options: { loggedIn: boolean; expiresAt?: string }) {
   const fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
     const path = String(input);
     const method = init.method ?? "GET";
-    const reply = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+    const reply = (status: number, body: unknown) =>
+      new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
     if (path === "/auth/session" && method === "GET") {
       server.sessionCalls += 1;
-      if (server.failSession !== null) return reply(server.failSession, { error: "session_store_unavailable", message: "Sessions are unavailable" });
-      return reply(200, server.loggedIn ? { authenticated: true, user: alice, expiresAt: options.expiresAt ?? "2099-01-01T00:00:00.000Z" } : { authenticated: false });
+      if (server.failSession !== null)
+        return reply(server.failSession, { error: "session_store_unavailable", message: "Sessions are unavailable" });
+      return reply(
+        200,
+        server.loggedIn
+          ? { authenticated: true, user: alice, expiresAt: options.expiresAt ?? "2099-01-01T00:00:00.000Z" }
+          : { authenticated: false },
+      );
     }
     if (path === "/auth/logout" && method === "POST") {
       server.loggedIn = false;
@@ -26,7 +33,8 @@ function fakeBff(options: { loggedIn: boolean; expiresAt?: string }) {
     return reply(404, { error: "not_found", message: "Not found" });
   };
   const navigations: string[] = [];
-  const makeClient = (): BffClient => createBffClient({ fetch: fetch as typeof globalThis.fetch, navigate: (url) => navigations.push(url) });
+  const makeClient = (): BffClient =>
+    createBffClient({ fetch: fetch as typeof globalThis.fetch, navigate: (url) => navigations.push(url) });
   return { server, makeClient, navigations };
 }
 

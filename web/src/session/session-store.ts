@@ -129,7 +129,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     }
 
     const { cause } = outcome;
-    const error = cause instanceof BffError ? cause : new BffError("unexpected_error", 0, "Something went wrong. Please try again.", {}, { cause });
+    const error =
+      cause instanceof BffError ? cause : new BffError("unexpected_error", 0, "Something went wrong. Please try again.", {}, { cause });
     // A 401 has already moved the state to logged out; keep that.
     if (state.status === "anonymous" && error.status === 401) {
       set({ ...state, refreshing: false });
@@ -152,7 +153,12 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const onUnauthenticated = client.onUnauthenticated((error) => {
     if (state.status === "signing-out" || state.status === "anonymous") return;
     const wasAuthenticated = authenticatedNow();
-    set({ status: "anonymous", reason: wasAuthenticated ? "expired" : "none", refreshing: false, error: error.code === "unauthenticated" ? null : error });
+    set({
+      status: "anonymous",
+      reason: wasAuthenticated ? "expired" : "none",
+      refreshing: false,
+      error: error.code === "unauthenticated" ? null : error,
+    });
     if (wasAuthenticated) channel?.postMessage({ type: "logout" });
   });
 

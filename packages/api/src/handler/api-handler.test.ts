@@ -156,7 +156,7 @@ describe("items API handler", () => {
     expect(result).toEqual({
       status: 400,
       body: {
-        error: "bad_request",
+        error: "validation_failed",
         message: "The item is invalid",
         details: { fields: { title: '"title" must not be empty', done: '"done" must be a boolean' } },
       },
@@ -183,7 +183,7 @@ describe("items API handler", () => {
   it("answers 400 for a JSON body that is not an object", async () => {
     const result = await call(apiEvent(alice, "POST", "/items", { body: ["a"] }));
     expect(result.status).toBe(400);
-    expect(result.body.error).toBe("bad_request");
+    expect(result.body.error).toBe("validation_failed");
   });
 
   it("deletes the caller's own item and answers 204", async () => {

@@ -1,4 +1,4 @@
-import { BadRequestError, ForbiddenError, NotFoundError } from "@spa-bff/core";
+import { BadRequestError, ErrorCodes, ForbiddenError, NotFoundError } from "@spa-bff/core";
 import type { Principal } from "../principal/principal.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { fieldErrors, type Item, newItemSchema, toItem } from "./item.ts";
@@ -55,7 +55,7 @@ export async function createItem(principal: Principal, body: unknown, store: Ite
   requireScope(principal, "items/write");
   const parsed = newItemSchema.safeParse(body);
   if (!parsed.success) {
-    throw new BadRequestError("The item is invalid", { details: { fields: fieldErrors(parsed.error) } });
+    throw new BadRequestError("The item is invalid", { code: ErrorCodes.validationFailed, details: { fields: fieldErrors(parsed.error) } });
   }
   const record = {
     owner: principal.sub,

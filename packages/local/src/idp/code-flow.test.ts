@@ -133,7 +133,7 @@ describe("local IdP: authorization code flow (openid-client v6 as the RP)", () =
     const replay = client.refreshTokenGrant(config, tokens.refresh_token ?? "");
 
     // Assess
-    await expect(replay).rejects.toMatchObject({ error: "invalid_grant", error_description: "refresh token already used" });
+    await expect(replay).rejects.toMatchObject({ error: "invalid_grant" });
     await expect(client.refreshTokenGrant(config, refreshed.refresh_token ?? "")).rejects.toMatchObject({ error: "invalid_grant" });
   });
 

@@ -182,3 +182,20 @@ describe("local IdP: options", () => {
     expect(users[0]?.sub).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });
+
+describe("local IdP: configuration errors", () => {
+  it("refuses a client configuration that oidc-provider rejects, naming the client", async () => {
+    // Prepare
+    const badClients = { ...clients, web: { ...clients.web, redirectUris: ["not a url"] } };
+
+    // Act
+    const starting = startIdp({ port: 0, keysDir: null, clients: badClients });
+
+    // Assess
+    await expect(starting).rejects.toThrow(ConfigError);
+    await expect(starting).rejects.toMatchObject({
+      code: "config_invalid",
+      message: expect.stringContaining('Invalid local IdP client "local-web"'),
+    });
+  });
+});

@@ -67,6 +67,19 @@ function close(server: Server): Promise<void> {
   });
 }
 
+async function assertClientValid(provider: Provider, clientId: string): Promise<void> {
+  let found: unknown;
+  try {
+    found = await provider.Client.find(clientId);
+  } catch (error) {
+    const description = (error as { error_description?: unknown }).error_description;
+    throw new ConfigError(`Invalid local IdP client "${clientId}": ${typeof description === "string" ? description : "rejected"}`, {
+      cause: error,
+    });
+  }
+  if (!found) throw new ConfigError(`Invalid local IdP client "${clientId}": not registered`);
+}
+
 function issuerFor(host: string, port: number): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
@@ -111,16 +124,25 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
   const port = await listen(server, options.port, host);
   const issuer = issuerFor(host, port);
 
-  const provider = new Provider(
-    issuer,
-    createProviderConfiguration({
-      clients: options.clients,
-      users,
-      keys,
-      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
-      refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? defaultRefreshTokenTtlSeconds,
-    }),
-  );
+  let provider: Provider;
+  try {
+    provider = new Provider(
+      issuer,
+      createProviderConfiguration({
+        clients: options.clients,
+        users,
+        keys,
+        accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+        refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? defaultRefreshTokenTtlSeconds,
+      }),
+    );
+    // oidc-provider checks static clients on first use; check them now so a bad redirect URI fails the start.
+    for (const { clientId } of [options.clients.web, options.clients.m2m]) await assertClientValid(provider, clientId);
+  } catch (error) {
+    // A rejected configuration (say, a bad redirect URI) must not leave the port taken.
+    await close(server);
+    throw error;
+  }
   // Requests come straight from the browser or the BFF; X-Forwarded-* must not be trusted.
   provider.proxy = false;
   provider.on("grant.success", (ctx) => {
@@ -129,7 +151,8 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     events.emit("grant", grantType);
   });
   provider.on("server_error", (_ctx, error) => {
-    logger.error("identity provider error", { event: "idp_server_error", errorName: error.name });
+    // Server errors come from code, not from request data, so their message is safe to log.
+    logger.error("identity provider error", { event: "idp_server_error", errorName: error.name, errorMessage: error.message });
   });
 
   const interactions = createInteractionRoutes({ provider, users, clientNames: { [options.clients.web.clientId]: webClientName }, logger });

@@ -1,0 +1,233 @@
+import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSessionId } from "../packages/bff/src/session/index.ts";
+import { login, spaHeaders, startStack, TestBrowser, type TestStack } from "./bff-support.ts";
+
+let stack: TestStack;
+let alice: TestBrowser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  alice = new TestBrowser();
+  await login(stack, alice, "alice");
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const host = "localhost";
+const now = () => Math.floor(Date.now() / 1000);
+
+async function sessionSnapshot(browser: TestBrowser) {
+  return stack.sessions.get(browser.cookie(host, "__Host-session") ?? "", now() + stack.clock.offset);
+}
+
+describe("BFF request rules", () => {
+  it.each([
+    ["GET", "/auth/session"],
+    ["POST", "/auth/logout"],
+    ["GET", "/api/items"],
+    ["DELETE", "/api/items/1"],
+    ["OPTIONS", "/api/items"],
+  ])("refuses %s %s without X-CSRF: 403 csrf_required, session untouched", async (method, path) => {
+    // Prepare
+    const before = await sessionSnapshot(alice);
+    const calls = stack.upstream.requests.length;
+    // Act
+    const response = await alice.request(`${stack.edge.url}${path}`, { method, headers: { origin: stack.edge.url } });
+    // Assess
+    expect(response.status).toBe(403);
+    expect(response.json()).toEqual({ error: "csrf_required", message: 'The "X-CSRF: 1" header is required' });
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await sessionSnapshot(alice)).toEqual(before);
+    expect(stack.upstream.requests.length).toBe(calls);
+  });
+
+  it.each([
+    ["another Origin", { origin: "https://evil.example" }],
+    ["Sec-Fetch-Site: cross-site", { "sec-fetch-site": "cross-site" }],
+  ])("refuses a cross-site API call (%s): 403 cross_site_request", async (_name, headers) => {
+    // Prepare
+    const calls = stack.upstream.requests.length;
+    // Act
+    const response = await alice.request(`${stack.edge.url}/api/items`, {
+      method: "POST",
+      headers: { ...spaHeaders(stack.edge.url), ...headers, "content-type": "application/json" },
+      body: "{}",
+    });
+    // Assess
+    expect(response.status).toBe(403);
+    expect(response.json()).toEqual({ error: "cross_site_request", message: "Cross-site requests are not allowed" });
+    expect(stack.upstream.requests.length).toBe(calls);
+  });
+
+  it("logs nobody out on GET /auth/logout: 405 method_not_allowed", async () => {
+    // Act
+    const response = await alice.request(`${stack.edge.url}/auth/logout`, { headers: spaHeaders(stack.edge.url) });
+    // Assess
+    expect(response.status).toBe(405);
+    expect(response.json()).toEqual({ error: "method_not_allowed", message: 'Use "POST /auth/logout"' });
+    expect(await sessionSnapshot(alice)).toBeDefined();
+  });
+
+  it.each(["/api/items/../admin", "/api/items/%2e%2e/admin", "/api/items%2f..%2fadmin", "/api/items/%252e%252e/admin", "/api/items\\admin"])(
+    "refuses the traversal %s: 400 invalid_path, nothing proxied",
+    async (path) => {
+      // Prepare
+      const calls = stack.upstream.requests.length;
+      // Act
+      const response = await alice.request(`${stack.edge.url}${path}`, { headers: spaHeaders(stack.edge.url), rawPath: true });
+      // Assess
+      expect(response.status).toBe(400);
+      expect(response.json()).toEqual({ error: "invalid_path", message: "The API path is not allowed" });
+      expect(stack.upstream.requests.length).toBe(calls);
+    },
+  );
+
+  it("refuses a body over MAX_BODY_BYTES: 413 payload_too_large, nothing proxied", async () => {
+    // Prepare
+    const calls = stack.upstream.requests.length;
+    // Act
+    const response = await alice.request(`${stack.edge.url}/api/items`, {
+      method: "POST",
+      headers: { ...spaHeaders(stack.edge.url), "content-type": "application/json" },
+      body: JSON.stringify({ text: "x".repeat(2000) }),
+    });
+    // Assess
+    expect(response.status).toBe(413);
+    expect(response.json()).toEqual({ error: "payload_too_large", message: "The request body exceeds 1024 bytes" });
+    expect(stack.upstream.requests.length).toBe(calls);
+  });
+
+  it("is refused by the edge when a body comes without its SHA-256, as behind CloudFront OAC", async () => {
+    // Act
+    const response = await alice.request(`${stack.edge.url}/api/items`, {
+      method: "POST",
+      headers: { ...spaHeaders(stack.edge.url), "content-type": "application/json" },
+      body: "{}",
+      omitBodyHash: true,
+    });
+    // Assess
+    expect(response.status).toBe(403);
+  });
+
+  it("passes an upstream 404 through with the API's body", async () => {
+    const response = await alice.request(`${stack.edge.url}/api/missing`, { headers: spaHeaders(stack.edge.url) });
+    expect(response.status).toBe(404);
+    expect(response.json()).toEqual({ ok: true, path: "/local/missing" });
+  });
+
+  it("treats a tampered session cookie as no session: 401, cookie cleared, nothing proxied", async () => {
+    // Prepare
+    const browser = new TestBrowser();
+    const value = alice.cookie(host, "__Host-session") ?? "";
+    browser.setCookie(host, "__Host-session", `${value.slice(0, -2)}${value.endsWith("AA") ? "BB" : "AA"}`);
+    const calls = stack.upstream.requests.length;
+    const count = await stack.dynamo.count();
+    // Act
+    const response = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+    // Assess
+    expect(response.status).toBe(401);
+    expect(response.json()).toEqual({ error: "unauthenticated", message: "No valid session" });
+    expect(response.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
+    expect(stack.upstream.requests.length).toBe(calls);
+    expect(await stack.dynamo.count()).toBe(count);
+  });
+
+  it("treats an unknown session id as no session on /auth/session", async () => {
+    // Prepare
+    const browser = new TestBrowser();
+    browser.setCookie(host, "__Host-session", "A".repeat(43));
+    // Act
+    const response = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.json()).toEqual({ authenticated: false });
+    expect(response.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
+  });
+
+  it("refuses a session whose token ciphertext was moved from another item", async () => {
+    // Prepare: bob's item gets alice's sealed tokens
+    const bob = new TestBrowser();
+    await login(stack, bob, "bob");
+    const key = (browser: TestBrowser) => ({ pk: { S: hashSessionId(browser.cookie(host, "__Host-session") ?? "") } });
+    const aliceItem = await stack.dynamo.client.send(new GetItemCommand({ TableName: stack.dynamo.tableName, Key: key(alice), ConsistentRead: true }));
+    const tokens = aliceItem.Item?.tokens;
+    if (!tokens) throw new Error("alice's item has no tokens attribute");
+    await stack.dynamo.client.send(
+      new UpdateItemCommand({
+        TableName: stack.dynamo.tableName,
+        Key: key(bob),
+        UpdateExpression: "SET #t = :t",
+        ExpressionAttributeNames: { "#t": "tokens" },
+        ExpressionAttributeValues: { ":t": tokens },
+      }),
+    );
+    const calls = stack.upstream.requests.length;
+    // Act
+    const response = await bob.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+    // Assess
+    expect(response.status).toBe(401);
+    expect(response.json()).toMatchObject({ error: "unauthenticated" });
+    expect(stack.upstream.requests.length).toBe(calls);
+  });
+
+  it("ends a session after the idle timeout, whatever the TTL sweeper has not removed", async () => {
+    // Prepare
+    const browser = new TestBrowser();
+    await login(stack, browser, "bob");
+    stack.clock.offset = stack.config.session.idleSeconds + 1;
+    try {
+      // Act
+      const who = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
+      // Assess
+      expect(who.status).toBe(200);
+      expect(who.json()).toEqual({ authenticated: false });
+      expect(who.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
+    } finally {
+      stack.clock.offset = 0;
+    }
+  });
+
+  it("ends a session at its absolute lifetime even when it was used all along", async () => {
+    // Prepare: a request every 20 minutes keeps the idle deadline sliding
+    const browser = new TestBrowser();
+    await login(stack, browser, "bob");
+    const cookie = browser.cookie(host, "__Host-session") ?? "";
+    const { absoluteSeconds } = stack.config.session;
+    try {
+      for (let offset = 1200; offset < absoluteSeconds; offset += 1200) {
+        stack.clock.offset = offset;
+        const alive = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
+        expect(alive.json()).toMatchObject({ authenticated: true });
+      }
+      stack.clock.offset = absoluteSeconds + 1;
+      // Act
+      const response = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+      // Assess
+      expect(response.status).toBe(401);
+      expect(response.json()).toMatchObject({ error: "unauthenticated" });
+      expect(await stack.sessions.get(cookie, now() + stack.clock.offset)).toBeUndefined();
+    } finally {
+      stack.clock.offset = 0;
+    }
+  });
+
+  it("sets the security headers on every answer", async () => {
+    // Act
+    const responses = await Promise.all([
+      alice.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) }),
+      alice.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) }),
+      alice.request(`${stack.edge.url}/auth/nope`, { headers: spaHeaders(stack.edge.url) }),
+    ]);
+    // Assess
+    for (const response of responses) {
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+    }
+    expect(responses[2]?.status).toBe(404);
+    expect(responses[2]?.json()).toEqual({ error: "not_found", message: "No such route" });
+  });
+});
