@@ -88,7 +88,7 @@ async function startOutageSwitch(targetPort: number): Promise<{ port: number; st
   };
 }
 
-async function startDynamo(): Promise<TestDynamo> {
+export async function startDynamo(): Promise<TestDynamo> {
   const server = dynalite({ createTableMs: 0 });
   const dynalitePort = await listen(server);
   const outage = await startOutageSwitch(dynalitePort);

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DemoUser, type Platform, startPlatform } from "@spa-bff/local";
@@ -20,13 +21,21 @@ const TOKEN_WORDS = /access_token|refresh_token|id_token/i;
 
 let platform: Platform;
 let browser: Browser;
+let keyDir: string | undefined;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is required at ${CHROMIUM} for the browser tests: apt-get install chromium (never a downloaded browser)`);
   }
   await ensureWebBuilt();
-  platform = await startPlatform({ ports: { edge: 0, idp: 0, api: 0, dynamo: 0 }, dataDir: null, spa: { kind: "static", dir: webDist } });
+  // With dataDir null the platform gives the BFF no LOCAL_KEY_FILE; a throw-away one keeps this run self-contained.
+  keyDir = await mkdtemp(join(tmpdir(), "spa-bff-e2e-"));
+  platform = await startPlatform({
+    ports: { edge: 0, idp: 0, api: 0, dynamo: 0 },
+    dataDir: null,
+    spa: { kind: "static", dir: webDist },
+    bffEnv: { LOCAL_KEY_FILE: join(keyDir, "session-key.json") },
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -45,6 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await platform?.stop();
+  if (keyDir) await rm(keyDir, { recursive: true, force: true });
 });
 
 function demoUser(username: string): DemoUser {
