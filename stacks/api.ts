@@ -1,20 +1,8 @@
-import { itemsTable } from "@spa-bff/core";
-import { itemsScopes } from "./auth.ts";
+import { itemsTable, routeRules } from "@spa-bff/core/infra";
 import type { Auth } from "./auth.ts";
 import type { Network } from "./network.ts";
 import { isProduction } from "./stage.ts";
 
-/**
- * The routes of the private REST API and the scope each needs (`null`: any
- * valid token). Mirrors `routeRules` of @spa-bff/authorizer, which enforces
- * the scopes; here every route gets the CUSTOM authorizer.
- */
-export const apiRoutes = [
-  { method: "GET", path: "/items", scope: itemsScopes.read },
-  { method: "POST", path: "/items", scope: itemsScopes.write },
-  { method: "DELETE", path: "/items/{id}", scope: itemsScopes.write },
-  { method: "GET", path: "/whoami", scope: null },
-] as const;
 
 export interface Api {
   api: sst.aws.ApiGatewayV1;
@@ -100,8 +88,9 @@ export function createApi(network: Network, auth: Auth): Api {
     identitySource: "method.request.header.Authorization",
     ttl: 300,
   });
-  for (const route of apiRoutes) {
-    api.route(`${route.method} ${route.path}`, items.arn, { auth: { custom: authorizer.id } });
+  // Every route of the shared route table, each behind the CUSTOM authorizer.
+  for (const route of routeRules) {
+    api.route(`${route.method} ${route.resource}`, items.arn, { auth: { custom: authorizer.id } });
   }
   api.deploy();
 

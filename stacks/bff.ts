@@ -1,4 +1,4 @@
-import { sessionsTable } from "@spa-bff/core";
+import { sessionsTable } from "@spa-bff/core/infra";
 import type { Api } from "./api.ts";
 import type { Auth } from "./auth.ts";
 import type { Network } from "./network.ts";

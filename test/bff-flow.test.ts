@@ -113,7 +113,11 @@ describe("BFF over HTTP: the full browser flow", () => {
     const cookieValue = browser.cookie(host, "__Host-session") ?? "";
     const first = await stack.sessions.get(cookieValue, Math.floor(Date.now() / 1000));
     if (!first) throw new Error("no session");
-    await stack.sessions.updateTokens(first, { ...first.tokens, accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 1 }, Math.floor(Date.now() / 1000));
+    await stack.sessions.updateTokens(
+      first,
+      { ...first.tokens, accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 1 },
+      Math.floor(Date.now() / 1000),
+    );
     await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
     const refreshed = await stack.sessions.get(cookieValue, Math.floor(Date.now() / 1000));
     await browser.request(`${stack.edge.url}/api/items`, { headers: { origin: stack.edge.url } });
@@ -131,7 +135,9 @@ describe("BFF over HTTP: the full browser flow", () => {
     expect(secrets.every((secret) => secret.length >= 16)).toBe(true);
     const all = stack.logs.lines.join("\n");
     for (const secret of secrets) expect(all).not.toContain(secret);
-    const events = stack.logs.lines.map((line) => JSON.parse(line) as { args: [string, Record<string, unknown>?] }).map(({ args }) => args[1] ?? {});
+    const events = stack.logs.lines
+      .map((line) => JSON.parse(line) as { args: [string, Record<string, unknown>?] })
+      .map(({ args }) => args[1] ?? {});
     const bob = stack.idp.users.find((user) => user.username === "bob");
     for (const name of ["auth.login", "auth.refresh", "auth.logout"]) {
       expect(events).toContainEqual(expect.objectContaining({ event: name, sub: bob?.sub, sid: hashId(cookieValue) }));

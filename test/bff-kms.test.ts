@@ -81,7 +81,10 @@ describe("BFF with the KMS key provider", () => {
   it("answers a warm /auth/session without any KMS call", async () => {
     // Prepare
     const { sessions, handler } = stackWithFreshKeyCache();
-    const session = await sessions.create({ user: { sub: "u1", name: "U" }, tokens: { accessToken: "at-kms-test-0001", accessTokenExpiresAt: now() + 3600 } }, now());
+    const session = await sessions.create(
+      { user: { sub: "u1", name: "U" }, tokens: { accessToken: "at-kms-test-0001", accessTokenExpiresAt: now() + 3600 } },
+      now(),
+    );
     await handler(sessionEvent(session.id));
     const calls = kmsMock.calls().length;
     // Act
@@ -95,7 +98,10 @@ describe("BFF with the KMS key provider", () => {
   it("answers 503 session_store_unavailable and keeps the cookie when KMS fails, and the session works once KMS is back", async () => {
     // Prepare: a session sealed by one instance, read by a cold one while KMS is down
     const writer = stackWithFreshKeyCache();
-    const session = await writer.sessions.create({ user: { sub: "u2" }, tokens: { accessToken: "at-kms-test-0002", accessTokenExpiresAt: now() + 3600 } }, now());
+    const session = await writer.sessions.create(
+      { user: { sub: "u2" }, tokens: { accessToken: "at-kms-test-0002", accessTokenExpiresAt: now() + 3600 } },
+      now(),
+    );
     const reader = stackWithFreshKeyCache();
     kmsMock.on(DecryptCommand).rejects(Object.assign(new Error("connect ETIMEDOUT"), { name: "TimeoutError" }));
     // Act
@@ -104,7 +110,10 @@ describe("BFF with the KMS key provider", () => {
     const back = await reader.handler(sessionEvent(session.id));
     // Assess
     expect(down.statusCode).toBe(503);
-    expect(JSON.parse(down.body ?? "")).toEqual({ error: "session_store_unavailable", message: "The session store is unavailable, try again shortly" });
+    expect(JSON.parse(down.body ?? "")).toEqual({
+      error: "session_store_unavailable",
+      message: "The session store is unavailable, try again shortly",
+    });
     expect(down.cookies ?? []).toEqual([]);
     expect(back.statusCode).toBe(200);
     expect(JSON.parse(back.body ?? "")).toMatchObject({ authenticated: true, user: { sub: "u2" } });

@@ -161,8 +161,12 @@ describe("BFF login and callback", () => {
     // Prepare
     const browser = new TestBrowser();
     // Act
-    const navigation = await browser.request(`${stack.edge.url}/auth/login`, { headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" } });
-    const fetched = await browser.request(`${stack.edge.url}/auth/login`, { headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "cors" } });
+    const navigation = await browser.request(`${stack.edge.url}/auth/login`, {
+      headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
+    });
+    const fetched = await browser.request(`${stack.edge.url}/auth/login`, {
+      headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "cors" },
+    });
     // Assess
     expect(navigation.status).toBe(302);
     expect(fetched.status).toBe(403);

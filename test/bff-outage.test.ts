@@ -68,7 +68,10 @@ describe("BFF when a dependency is down", () => {
     // Assess
     for (const response of [session, api, logout]) {
       expect(response.status).toBe(503);
-      expect(response.json()).toEqual({ error: "session_store_unavailable", message: "The session store is unavailable, try again shortly" });
+      expect(response.json()).toEqual({
+        error: "session_store_unavailable",
+        message: "The session store is unavailable, try again shortly",
+      });
       expect(response.setCookies).toEqual([]);
     }
     expect(after.json()).toMatchObject({ authenticated: true });

@@ -38,7 +38,9 @@ describe("BFF token refresh", () => {
     const callsBefore = stack.upstream.requests.length;
     // Act
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, index) => browser.request(`${stack.edge.url}/api/items/${index}`, { headers: spaHeaders(stack.edge.url) })),
+      Array.from({ length: 20 }, (_, index) =>
+        browser.request(`${stack.edge.url}/api/items/${index}`, { headers: spaHeaders(stack.edge.url) }),
+      ),
     );
     // Assess
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
@@ -55,7 +57,9 @@ describe("BFF token refresh", () => {
     // Prepare: revoke the refresh token at the IdP, then age the access token
     const browser = await loggedIn("bob");
     const aged = await expireAccessToken(browser);
-    const discovery = (await (await fetch(`${stack.idp.issuer}/.well-known/openid-configuration`)).json()) as { revocation_endpoint: string };
+    const discovery = (await (await fetch(`${stack.idp.issuer}/.well-known/openid-configuration`)).json()) as {
+      revocation_endpoint: string;
+    };
     const revoked = await fetch(discovery.revocation_endpoint, {
       method: "POST",
       headers: {

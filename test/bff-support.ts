@@ -94,7 +94,12 @@ export async function startDynamo(): Promise<TestDynamo> {
   const outage = await startOutageSwitch(dynalitePort);
   const endpoint = `http://127.0.0.1:${outage.port}`;
   const tableName = "Sessions-bff-test";
-  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "t", secretAccessKey: "t" }, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "t", secretAccessKey: "t" },
+    maxAttempts: 1,
+  });
   await client.send(new CreateTableCommand(createTableInput(sessionsTable, tableName)));
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -177,7 +182,9 @@ function captureLogs(): CapturedLogs {
   const lines: string[] = [];
   for (const level of ["debug", "info", "warn", "error", "critical"] as const) {
     vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
-      lines.push(JSON.stringify({ level, args }, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message } : value)));
+      lines.push(
+        JSON.stringify({ level, args }, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message } : value)),
+      );
     });
   }
   return { lines, logger };
@@ -235,7 +242,13 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
   });
   const logs = captureLogs();
   const sealer = createSealer(createLocalKeyProvider({ key: randomBytes(32) }));
-  const sessions = createSessionService({ dynamodb: dynamo.client, tableName: dynamo.tableName, sealer, policy: config.session, logger: logs.logger });
+  const sessions = createSessionService({
+    dynamodb: dynamo.client,
+    tableName: dynamo.tableName,
+    sealer,
+    policy: config.session,
+    logger: logs.logger,
+  });
   const clock = { offset: 0 };
   handler = createBffHandler(config, { sessions, sealer, logger: logs.logger, now: () => Math.floor(Date.now() / 1000) + clock.offset });
   return {
@@ -315,12 +328,21 @@ export class TestBrowser {
     const method = init.method ?? (body ? "POST" : "GET");
     const path = init.rawPath ? target.slice(url.origin.length) : `${url.pathname}${url.search}`;
     const response = await new Promise<{ status: number; headers: IncomingMessage["headers"]; bytes: Buffer }>((resolve, reject) => {
-      const req = httpRequest({ host: url.hostname === "localhost" ? "127.0.0.1" : url.hostname, port: url.port, method, path, headers: { host: url.host, ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
-        res.on("error", reject);
-      });
+      const req = httpRequest(
+        {
+          host: url.hostname === "localhost" ? "127.0.0.1" : url.hostname,
+          port: url.port,
+          method,
+          path,
+          headers: { host: url.host, ...headers },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });

@@ -168,7 +168,10 @@ describe("the SPA in Chromium against the local platform", () => {
         expect(JWT_PATTERN.test(text), `a JWT in ${where}`).toBe(false);
         if (where !== "html") expect(TOKEN_WORDS.test(text), `a token field in ${where}`).toBe(false);
       }
-      expect(JSON.parse(storage.sessionBody)).toMatchObject({ authenticated: true, user: { sub: alice.sub, name: alice.name, email: alice.email } });
+      expect(JSON.parse(storage.sessionBody)).toMatchObject({
+        authenticated: true,
+        user: { sub: alice.sub, name: alice.name, email: alice.email },
+      });
       const cookies = await context.cookies(platform.urls.app);
       const hostCookies = cookies.filter((cookie) => cookie.name.startsWith("__Host-"));
       expect(hostCookies).toHaveLength(1);
@@ -181,7 +184,9 @@ describe("the SPA in Chromium against the local platform", () => {
       expect(storage.cookie).not.toContain(sessionCookie.value);
 
       // Act + Assess: delete it
-      const deleted = page.waitForResponse((response) => response.request().method() === "DELETE" && new URL(response.url()).pathname.startsWith("/api/items/"));
+      const deleted = page.waitForResponse(
+        (response) => response.request().method() === "DELETE" && new URL(response.url()).pathname.startsWith("/api/items/"),
+      );
       await page.getByRole("button", { name: `Delete "${title}"` }).click();
       expect((await deleted).status()).toBe(204);
       await row.waitFor({ state: "detached" });
@@ -235,7 +240,9 @@ describe("the SPA in Chromium against the local platform", () => {
         expect(JWT_PATTERN.test(body)).toBe(false);
         expect(TOKEN_WORDS.test(body)).toBe(false);
       }
-      const withBearer = await Promise.all(requests.map(async (request) => ((await request.headerValue("authorization")) ?? "").length > 0));
+      const withBearer = await Promise.all(
+        requests.map(async (request) => ((await request.headerValue("authorization")) ?? "").length > 0),
+      );
       expect(withBearer.some(Boolean)).toBe(false);
     } finally {
       await context.close();
@@ -290,7 +297,9 @@ describe("the SPA in Chromium against the local platform", () => {
   it("ships a bundle with no source maps, no secrets and no token handling", async () => {
     // Prepare
     const files = listBuiltFiles();
-    const texts = await Promise.all(files.filter((file) => /\.(js|css|html)$/.test(file)).map((file) => readFile(join(webDist, file), "utf8")));
+    const texts = await Promise.all(
+      files.filter((file) => /\.(js|css|html)$/.test(file)).map((file) => readFile(join(webDist, file), "utf8")),
+    );
     const bundle = texts.join("\n");
     const secrets = [platform.clients.web.clientSecret, platform.clients.m2m.clientSecret, ...platform.users.map((user) => user.password)];
 

@@ -21,7 +21,10 @@ function makeProject(name: string, edit: (file: string, source: string) => strin
   cpSync(path.join(repoRoot, ".sst", "provider-lock.json"), path.join(root, ".sst", "provider-lock.json"));
   for (const link of ["node_modules", "packages", "web"]) symlinkSync(path.join(repoRoot, link), path.join(root, link));
   symlinkSync(path.join(repoRoot, ".sst", "platform"), path.join(root, ".sst", "platform"));
-  for (const file of ["sst.config.ts", ...["api", "auth", "bff", "jobs", "network", "stage", "web", "index"].map((f) => `stacks/${f}.ts`)]) {
+  for (const file of [
+    "sst.config.ts",
+    ...["api", "auth", "bff", "jobs", "network", "stage", "web", "index"].map((f) => `stacks/${f}.ts`),
+  ]) {
     const full = path.join(root, file);
     const source = readFileSync(full, "utf8");
     const edited = edit(file, source);
@@ -36,15 +39,23 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe("a deliberately broken stack", () => {
   it("fails tsc when a property has the wrong type", () => {
     // Prepare: ttl must be the attribute name (a string), not a number of seconds.
-    const root = makeProject("wrong-type", (file, source) => (file === "stacks/bff.ts" ? source.replace("ttl: sessionsTable.ttl,", "ttl: 3600,") : source));
+    const root = makeProject("wrong-type", (file, source) =>
+      file === "stacks/bff.ts" ? source.replace("ttl: sessionsTable.ttl,", "ttl: 3600,") : source,
+    );
     // Act
-    const result = spawnSync(process.execPath, [path.join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.infra.json"], {
-      cwd: root,
-      encoding: "utf8",
-    });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.infra.json"],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    );
     // Assess
     expect(result.status).toBe(2);
-    expect(result.stdout).toMatch(/stacks\/bff\.ts\(\d+,\d+\): error TS2322: Type 'number' is not assignable to type 'Input<string> \| undefined'/);
+    expect(result.stdout).toMatch(
+      /stacks\/bff\.ts\(\d+,\d+\): error TS2322: Type 'number' is not assignable to type 'Input<string> \| undefined'/,
+    );
   });
 
   it("fails the synth when a function's handler file does not exist", () => {
@@ -53,11 +64,15 @@ describe("a deliberately broken stack", () => {
       file === "stacks/jobs.ts" ? source.replace("packages/m2m/src/lambda.handler", "packages/m2m/src/missing.handler") : source,
     );
     // Act
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "test", "infra", "harness", "cli.ts"), "--stage", "dev", "--root", root], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      timeout: 120_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(repoRoot, "test", "infra", "harness", "cli.ts"), "--stage", "dev", "--root", root],
+      {
+        cwd: repoRoot,
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+    );
     // Assess
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("synth failed: Handler not found: packages/m2m/src/missing.handler");
@@ -67,11 +82,15 @@ describe("a deliberately broken stack", () => {
     // Prepare
     const root = makeProject("unchanged", (_file, source) => source);
     // Act
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "test", "infra", "harness", "cli.ts"), "--stage", "dev", "--root", root], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      timeout: 120_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(repoRoot, "test", "infra", "harness", "cli.ts"), "--stage", "dev", "--root", root],
+      {
+        cwd: repoRoot,
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+    );
     // Assess
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);

@@ -46,7 +46,11 @@ describe("network", () => {
 
   it("adds an execute-api interface endpoint with private DNS, a DynamoDB gateway endpoint, and a KMS endpoint in production", () => {
     const executeApi = resource(dev.resources, "aws:ec2/vpcEndpoint:VpcEndpoint", "ExecuteApiEndpoint");
-    expect(executeApi.inputs).toMatchObject({ serviceName: "com.amazonaws.eu-west-1.execute-api", vpcEndpointType: "Interface", privateDnsEnabled: true });
+    expect(executeApi.inputs).toMatchObject({
+      serviceName: "com.amazonaws.eu-west-1.execute-api",
+      vpcEndpointType: "Interface",
+      privateDnsEnabled: true,
+    });
     expect(executeApi.inputs.subnetIds).toEqual(["vpcprivatesubnet1-dd4c7996", "vpcprivatesubnet2-f9f62dfd"]);
     const dynamo = resource(dev.resources, "aws:ec2/vpcEndpoint:VpcEndpoint", "DynamoDbEndpoint");
     expect(dynamo.inputs).toMatchObject({ serviceName: "com.amazonaws.eu-west-1.dynamodb", vpcEndpointType: "Gateway" });
@@ -61,7 +65,13 @@ describe("auth", () => {
   it("creates a user pool without self sign-up, with a strong password policy and optional MFA", () => {
     const pool = resource(dev.resources, "aws:cognito/userPool:UserPool", "UserPoolUserPool");
     expect(pool.inputs.adminCreateUserConfig).toEqual({ allowAdminCreateUserOnly: true });
-    expect(pool.inputs.passwordPolicy).toMatchObject({ minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true });
+    expect(pool.inputs.passwordPolicy).toMatchObject({
+      minimumLength: 12,
+      requireLowercase: true,
+      requireUppercase: true,
+      requireNumbers: true,
+      requireSymbols: true,
+    });
     expect(pool.inputs.mfaConfiguration).toBe("OPTIONAL");
     expect(ofType(dev.resources, "aws:cognito/userPoolDomain:UserPoolDomain")).toHaveLength(1);
   });
@@ -76,7 +86,10 @@ describe("auth", () => {
     const web = resource(dev.resources, "aws:cognito/userPoolClient:UserPoolClient", "WebClientClient");
     expect(web.inputs).toMatchObject({ generateSecret: true, allowedOauthFlows: ["code"], enableTokenRevocation: true });
     expect(web.inputs.allowedOauthScopes).toEqual(expect.arrayContaining(["openid", "items/read", "items/write"]));
-    expect(web.inputs.callbackUrls).toEqual([`${String(dev.outputs.site).replace(/\/$/, "")}/auth/callback`, "http://localhost:3000/auth/callback"]);
+    expect(web.inputs.callbackUrls).toEqual([
+      `${String(dev.outputs.site).replace(/\/$/, "")}/auth/callback`,
+      "http://localhost:3000/auth/callback",
+    ]);
     expect(web.inputs.logoutUrls).toEqual([`${String(dev.outputs.site).replace(/\/$/, "")}/`, "http://localhost:3000/"]);
     const prodWeb = resource(production.resources, "aws:cognito/userPoolClient:UserPoolClient", "WebClientClient");
     expect(prodWeb.inputs.callbackUrls).toEqual([`${String(production.outputs.site).replace(/\/$/, "")}/auth/callback`]);
@@ -84,7 +97,11 @@ describe("auth", () => {
 
   it("makes the M2M client client_credentials with items/read only", () => {
     const m2m = resource(dev.resources, "aws:cognito/userPoolClient:UserPoolClient", "M2mClientClient");
-    expect(m2m.inputs).toMatchObject({ generateSecret: true, allowedOauthFlows: ["client_credentials"], allowedOauthScopes: ["items/read"] });
+    expect(m2m.inputs).toMatchObject({
+      generateSecret: true,
+      allowedOauthFlows: ["client_credentials"],
+      allowedOauthScopes: ["items/read"],
+    });
   });
 
   it("keeps client secrets out of every function's environment and passes them by link", () => {
@@ -107,7 +124,11 @@ describe("api", () => {
 
   it("attaches the REQUEST authorizer, cached on the Authorization header, to every route", () => {
     const authorizer = resource(dev.resources, "aws:apigateway/authorizer:Authorizer", "ApiAuthorizerJwtAuthorizer");
-    expect(authorizer.inputs).toMatchObject({ type: "REQUEST", identitySource: "method.request.header.Authorization", authorizerResultTtlInSeconds: 300 });
+    expect(authorizer.inputs).toMatchObject({
+      type: "REQUEST",
+      identitySource: "method.request.header.Authorization",
+      authorizerResultTtlInSeconds: 300,
+    });
     const methods = ofType(dev.resources, "aws:apigateway/method:Method");
     expect(methods.map((m) => m.inputs.httpMethod).sort()).toEqual(["DELETE", "GET", "GET", "POST"]);
     for (const method of methods) expect(method.inputs).toMatchObject({ authorization: "CUSTOM", authorizerId: authorizer.id });
@@ -117,7 +138,12 @@ describe("api", () => {
     const stage = ofType(dev.resources, "aws:apigateway/stage:Stage")[0];
     expect(get(stage?.inputs, "accessLogSettings", "destinationArn")).toBeTruthy();
     const items = resource(dev.resources, "aws:dynamodb/table:Table", "ItemsTable");
-    expect(items.inputs).toMatchObject({ hashKey: "owner", rangeKey: "id", pointInTimeRecovery: { enabled: true }, serverSideEncryption: { enabled: true } });
+    expect(items.inputs).toMatchObject({
+      hashKey: "owner",
+      rangeKey: "id",
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+    });
   });
 });
 
@@ -158,7 +184,11 @@ describe("bff", () => {
     const bff = lambda(dev, "BffAuth");
     expect(bff.inputs).toMatchObject({ runtime: "nodejs22.x", memorySize: 512, timeout: 15 });
     expect(Number(envOf(bff).UPSTREAM_TIMEOUT_MS) / 1000).toBeLessThan(Number(bff.inputs.timeout));
-    expect(envOf(bff)).toMatchObject({ KEY_PROVIDER: "kms", OIDC_LOGOUT_URL: expect.stringMatching(/\/logout$/), API_BASE_URL: dev.outputs.api });
+    expect(envOf(bff)).toMatchObject({
+      KEY_PROVIDER: "kms",
+      OIDC_LOGOUT_URL: expect.stringMatching(/\/logout$/),
+      API_BASE_URL: dev.outputs.api,
+    });
   });
 
   it("exposes the BFF only as AWS_IAM function URLs that CloudFront signs (OAC)", () => {
@@ -169,13 +199,22 @@ describe("bff", () => {
     expect(permissions.length).toBeGreaterThan(0);
     for (const p of permissions) expect(p.inputs.principal).toBe("cloudfront.amazonaws.com");
     const routeKeys = ofType(dev.resources, "pulumi-nodejs:dynamic:Resource").filter((r) => /^Bff(Auth|Api)RouteKey$/.test(r.name));
-    for (const key of routeKeys) expect(JSON.parse(String(get(key.inputs, "entries", "metadata")))).toMatchObject({ origin: { originAccessControlConfig: { enabled: true, originType: "lambda" } } });
+    for (const key of routeKeys)
+      expect(JSON.parse(String(get(key.inputs, "entries", "metadata")))).toMatchObject({
+        origin: { originAccessControlConfig: { enabled: true, originType: "lambda" } },
+      });
   });
 
   it("grants the BFF only item-level calls on its table and Query on bySub, never dynamodb:*", () => {
     const policy = parsePolicy(resource(dev.resources, "aws:iam/rolePolicy:RolePolicy", "BffSessionsPolicy").inputs.policy);
     const dynamo = policy.Statement.filter((s) => asList(s.Action).some((a) => a.startsWith("dynamodb:")));
-    expect(dynamo.flatMap((s) => asList(s.Action)).sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+    expect(dynamo.flatMap((s) => asList(s.Action)).sort()).toEqual([
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ]);
     const query = dynamo.find((s) => asList(s.Action).includes("dynamodb:Query"));
     expect(asList(query?.Resource)).toEqual([expect.stringMatching(/\/index\/bySub$/)]);
   });
@@ -192,7 +231,11 @@ describe("web", () => {
     const entries = ofType(dev.resources, "pulumi-nodejs:dynamic:Resource")
       .filter((r) => r.name.endsWith("RoutesUpdate"))
       .map((r) => String(r.inputs.entry).split(","));
-    expect(entries.map((e) => [e[0], e[3]]).sort()).toEqual([["site", ""], ["url", "/api"], ["url", "/auth"]]);
+    expect(entries.map((e) => [e[0], e[3]]).sort()).toEqual([
+      ["site", ""],
+      ["url", "/api"],
+      ["url", "/auth"],
+    ]);
   });
 
   it("turns caching off and forwards cookies and query strings on the BFF paths, with security headers everywhere", () => {
@@ -201,7 +244,11 @@ describe("web", () => {
     expect(ordered.map((b) => b.pathPattern)).toEqual(["/auth/*", "/api/*"]);
     const headers = resource(dev.resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "SecurityHeaders");
     for (const behavior of ordered) {
-      expect(behavior).toMatchObject({ cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", originRequestPolicyId: "b689b0a8-53d0-40ab-baf2-68738e2966ac", responseHeadersPolicyId: headers.id });
+      expect(behavior).toMatchObject({
+        cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+        originRequestPolicyId: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+        responseHeadersPolicyId: headers.id,
+      });
     }
     expect(get(distribution.inputs, "defaultCacheBehavior", "responseHeadersPolicyId")).toBe(headers.id);
     const config = headers.inputs.securityHeadersConfig as Inputs;

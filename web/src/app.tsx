@@ -64,7 +64,20 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
           </div>
         ) : null}
         {session.status === "anonymous" ? (
-          <LoggedOut reason={session.reason} authError={authError} onDismissAuthError={() => setAuthError(null)} />
+          <>
+            {session.error ? (
+              <div className="page-notices">
+                <Notice
+                  tone="error"
+                  title="The service is not answering"
+                  action={{ label: "Try again", onClick: () => void session.store.refresh(), busy: session.refreshing }}
+                >
+                  {session.error.message}
+                </Notice>
+              </div>
+            ) : null}
+            <LoggedOut reason={session.reason} authError={authError} onDismissAuthError={() => setAuthError(null)} />
+          </>
         ) : null}
         {session.status === "authenticated" ? (
           <div className="dashboard">

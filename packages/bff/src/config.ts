@@ -1,6 +1,7 @@
 import type { webcrypto } from "node:crypto";
 import { isAllowedServiceUrl, isLoopbackUrl, parseConfig } from "@spa-bff/core";
-import { z } from "zod";
+import * as z from "zod/mini";
+import type { ZodType } from "zod";
 
 /** The BFF's configuration, parsed once at cold start by {@link loadBffConfig}. */
 export interface BffConfig {
@@ -31,57 +32,51 @@ export interface BffConfig {
   maxBodyBytes: number;
 }
 
-const serviceUrl = (what: string) => z.string({ error: what }).refine(isAllowedServiceUrl, { message: `${what} (https, or http on loopback)` });
-const optionalServiceUrl = (what: string) => serviceUrl(what).optional();
-const seconds = (fallback: number) => z.coerce.number({ error: "a positive integer" }).int().positive().default(fallback);
+// zod/mini: the same checks as classic zod at 13 KB instead of 440 KB in the bundle (cold start, the 450 KB budget).
+const serviceUrl = (what: string) =>
+  z.string({ error: what }).check(z.refine(isAllowedServiceUrl, { message: `${what} (https, or http on loopback)` }));
+const optionalText = () => z.optional(z.string().check(z.minLength(1)));
+const positive = (fallback: number) => z._default(z.coerce.number({ error: "a positive integer" }).check(z.int(), z.positive()), fallback);
 
 const schema = z
   .object({
     OIDC_ISSUER: serviceUrl("issuer URL"),
-    OIDC_CLIENT_ID: z.string({ error: "client id" }).min(1, "client id"),
-    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-    OIDC_PRIVATE_KEY_JWK: z.string().min(1).optional(),
-    OIDC_SCOPES: z.string().min(1).default("openid email profile items/read items/write"),
-    OIDC_LOGOUT_URL: optionalServiceUrl("logout URL"),
-    APP_ORIGIN: z
-      .string({ error: "the SPA's origin (https://…, or http on loopback)" })
-      .refine((value) => isAllowedServiceUrl(value) && new URL(value).origin === value.replace(/\/$/, ""), {
+    OIDC_CLIENT_ID: z.string({ error: "client id" }).check(z.minLength(1, "client id")),
+    OIDC_CLIENT_SECRET: optionalText(),
+    OIDC_PRIVATE_KEY_JWK: optionalText(),
+    OIDC_SCOPES: z._default(z.string().check(z.minLength(1)), "openid email profile items/read items/write"),
+    OIDC_LOGOUT_URL: z.optional(serviceUrl("logout URL")),
+    APP_ORIGIN: z.string({ error: "the SPA's origin (https://…, or http on loopback)" }).check(
+      z.refine((value) => isAllowedServiceUrl(value) && new URL(value).origin === value.replace(/\/$/, ""), {
         message: "an origin without path (https://…, or http on loopback)",
       }),
-    SESSION_TABLE: z.string({ error: "table name" }).min(1, "table name"),
-    DYNAMODB_ENDPOINT: z
-      .string()
-      .refine((value) => isLoopbackUrl(value), { message: "a loopback URL (dynalite); leave unset in AWS" })
-      .optional(),
+    ),
+    SESSION_TABLE: z.string({ error: "table name" }).check(z.minLength(1, "table name")),
+    DYNAMODB_ENDPOINT: z.optional(z.string().check(z.refine((value) => isLoopbackUrl(value), { message: "a loopback URL (dynalite); leave unset in AWS" }))),
     KEY_PROVIDER: z.enum(["kms", "local"], { error: '"kms" or "local"' }),
-    KMS_KEY_ID: z.string().min(1).optional(),
-    LOCAL_KEY_FILE: z.string().min(1).optional(),
+    KMS_KEY_ID: optionalText(),
+    LOCAL_KEY_FILE: optionalText(),
     API_BASE_URL: serviceUrl("private API base URL"),
-    SESSION_IDLE_SECONDS: seconds(1800),
-    SESSION_ABSOLUTE_SECONDS: seconds(28800),
-    SESSION_TOUCH_SECONDS: seconds(300),
-    REFRESH_SKEW_SECONDS: z.coerce.number().int().nonnegative().default(60),
-    UPSTREAM_TIMEOUT_MS: seconds(8000),
-    MAX_BODY_BYTES: seconds(1048576),
-    AWS_REGION: z.string().min(1).optional(),
+    SESSION_IDLE_SECONDS: positive(1800),
+    SESSION_ABSOLUTE_SECONDS: positive(28800),
+    SESSION_TOUCH_SECONDS: positive(300),
+    REFRESH_SKEW_SECONDS: z._default(z.coerce.number({ error: "a non-negative integer" }).check(z.int(), z.nonnegative()), 60),
+    UPSTREAM_TIMEOUT_MS: positive(8000),
+    MAX_BODY_BYTES: positive(1048576),
+    AWS_REGION: optionalText(),
   })
-  .superRefine((env, ctx) => {
-    if (!env.OIDC_CLIENT_SECRET && !env.OIDC_PRIVATE_KEY_JWK) {
-      ctx.addIssue({ code: "custom", path: ["OIDC_CLIENT_SECRET"], message: "client secret (or OIDC_PRIVATE_KEY_JWK)" });
-    }
-    if (env.OIDC_PRIVATE_KEY_JWK && !isPrivateJwk(env.OIDC_PRIVATE_KEY_JWK)) {
-      ctx.addIssue({ code: "custom", path: ["OIDC_PRIVATE_KEY_JWK"], message: "a private JWK as JSON" });
-    }
-    if (env.KEY_PROVIDER === "kms" && !env.KMS_KEY_ID) {
-      ctx.addIssue({ code: "custom", path: ["KMS_KEY_ID"], message: "KMS key id or ARN (KEY_PROVIDER=kms)" });
-    }
-    if (env.KEY_PROVIDER === "local" && !env.LOCAL_KEY_FILE) {
-      ctx.addIssue({ code: "custom", path: ["LOCAL_KEY_FILE"], message: "path of the local key file (KEY_PROVIDER=local)" });
-    }
-    if (env.SESSION_IDLE_SECONDS > env.SESSION_ABSOLUTE_SECONDS) {
-      ctx.addIssue({ code: "custom", path: ["SESSION_IDLE_SECONDS"], message: "at most SESSION_ABSOLUTE_SECONDS" });
-    }
-  });
+  .check(
+    z.superRefine((env, ctx) => {
+      const issue = (name: string, message: string) => ctx.addIssue({ code: "custom", path: [name], message, input: env[name as keyof typeof env] });
+      if (!env.OIDC_CLIENT_SECRET && !env.OIDC_PRIVATE_KEY_JWK) issue("OIDC_CLIENT_SECRET", "client secret (or OIDC_PRIVATE_KEY_JWK)");
+      if (env.OIDC_PRIVATE_KEY_JWK && !isPrivateJwk(env.OIDC_PRIVATE_KEY_JWK)) issue("OIDC_PRIVATE_KEY_JWK", "a private JWK as JSON");
+      if (env.KEY_PROVIDER === "kms" && !env.KMS_KEY_ID) issue("KMS_KEY_ID", "KMS key id or ARN (KEY_PROVIDER=kms)");
+      if (env.KEY_PROVIDER === "local" && !env.LOCAL_KEY_FILE) issue("LOCAL_KEY_FILE", "path of the local key file (KEY_PROVIDER=local)");
+      if (env.SESSION_IDLE_SECONDS > env.SESSION_ABSOLUTE_SECONDS) issue("SESSION_IDLE_SECONDS", "at most SESSION_ABSOLUTE_SECONDS");
+    }),
+  );
+
+type RawConfig = z.output<typeof schema>;
 
 function isPrivateJwk(value: string): boolean {
   try {
@@ -100,7 +95,8 @@ function isPrivateJwk(value: string): boolean {
  * const config = loadBffConfig(process.env);
  */
 export function loadBffConfig(env: Record<string, string | undefined>): BffConfig {
-  const raw = parseConfig(schema, env, "bff");
+  // core's parseConfig is typed for classic zod schemas; a zod/mini schema has the same safeParse at runtime.
+  const raw: RawConfig = parseConfig(schema as unknown as ZodType<RawConfig>, env, "bff");
   const appOrigin = new URL(raw.APP_ORIGIN).origin;
   return {
     oidc: {

@@ -77,7 +77,9 @@ export function createBffHandler(config: BffConfig, deps: Partial<BffDeps> = {})
       return fn(ctx);
     },
   });
-  const notAllowed = (["GET", "PUT", "PATCH", "DELETE", "HEAD"] as const).map((method) => route(method, "/auth/logout", logoutMethodNotAllowed));
+  const notAllowed = (["GET", "PUT", "PATCH", "DELETE", "HEAD"] as const).map((method) =>
+    route(method, "/auth/logout", logoutMethodNotAllowed),
+  );
   const router = httpRouterHandler<APIGatewayProxyEventV2, BffResult>({
     routes: [
       route("GET", "/auth/login", (ctx) => login(runtime, ctx)),
@@ -159,7 +161,11 @@ async function buildSessionLayer(config: BffConfig, deps: Partial<BffDeps>, logg
       dynamodb: new DynamoDBClient({
         ...(config.region ? { region: config.region } : {}),
         ...(config.dynamodbEndpoint
-          ? { endpoint: config.dynamodbEndpoint, region: config.region ?? "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+          ? {
+              endpoint: config.dynamodbEndpoint,
+              region: config.region ?? "local",
+              credentials: { accessKeyId: "local", secretAccessKey: "local" },
+            }
           : {}),
       }),
       tableName: config.sessionTable,

@@ -20,5 +20,7 @@ export { parseConfig } from "./config.ts";
 export { isAllowedServiceUrl, isLoopbackUrl } from "./url.ts";
 export { createLogger, hashId } from "./log.ts";
 export type { Logger } from "./log.ts";
-export { createTableInput, itemsTable, sessionsTable, tables } from "./tables.ts";
+export { createTableInput, itemsTable, rateLimitTable, sessionsTable, tables } from "./tables.ts";
 export type { TableDefinition } from "./tables.ts";
+export { isRouteAllowed, routeRules } from "./api-routes.ts";
+export type { RouteRule } from "./api-routes.ts";

@@ -33,7 +33,20 @@ export const itemsTable = {
   primaryIndex: { hashKey: "owner", rangeKey: "id" },
 } as const satisfies TableDefinition;
 
-export const tables = [sessionsTable, itemsTable] as const;
+/**
+ * Failed sign-in counters and lockouts of the branded sign-in, keyed by a
+ * hash of the user name or client IP (never the raw value). Fixed windows:
+ * each counter item lives one window, a lock item until it ends; TTL sweeps
+ * both, and readers compare the stored deadline themselves.
+ */
+export const rateLimitTable = {
+  name: "SignInAttempts",
+  fields: { pk: "string" },
+  primaryIndex: { hashKey: "pk" },
+  ttl: "ttl",
+} as const satisfies TableDefinition;
+
+export const tables = [sessionsTable, itemsTable, rateLimitTable] as const;
 
 const attributeTypes = { string: "S", number: "N", binary: "B" } as const;
 

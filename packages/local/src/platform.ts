@@ -4,7 +4,8 @@
  * the same factories the Lambda entries use; only their configuration differs.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApiHandler, loadApiConfig } from "@spa-bff/api";
@@ -155,6 +156,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     );
     api = createApiHandler(loadApiConfig({ ITEMS_TABLE: tableNames.Items, DYNAMODB_ENDPOINT: dynamo.endpoint }));
 
+    // In memory (tests): the session key lives in a private temp folder that stop() removes.
+    const keyDir = dataDir ?? (await mkdtemp(join(tmpdir(), "spa-bff-keys-")));
+    if (dataDir === null) stops.unshift(() => rm(keyDir, { recursive: true, force: true }));
+
     const bffEnv: Record<string, string> = {
       OIDC_ISSUER: idp.issuer,
       OIDC_CLIENT_ID: clients.web.clientId,
@@ -164,7 +169,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       SESSION_TABLE: tableNames.Sessions,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       KEY_PROVIDER: "local",
-      ...(dataDir === null ? {} : { LOCAL_KEY_FILE: join(dataDir, "session-key.json") }),
+      LOCAL_KEY_FILE: join(keyDir, "session-key.json"),
       ...options.bffEnv,
     };
     bff = createBffHandler(loadBffConfig(bffEnv));

@@ -14,6 +14,11 @@ export function ofType(resources: MockResource[], type: string): MockResource[] 
 /** The one resource of a type and logical name; throws naming what exists otherwise. */
 export function resource(resources: MockResource[], type: string, name: string): MockResource {
   const found = resources.find((r) => r.type === type && r.name === name);
-  if (!found) throw new Error(`No ${type} named "${name}". Have: ${ofType(resources, type).map((r) => r.name).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `No ${type} named "${name}". Have: ${ofType(resources, type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
   return found;
 }

@@ -31,7 +31,12 @@ function shortHash(value: string): string {
  * Outputs AWS computes that SST components read back (ARNs, URLs, ids).
  * Without them SST's `.apply()` chains would see `undefined`.
  */
-export function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, account: MockAccount): Record<string, unknown> {
+export function computedOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  account: MockAccount,
+): Record<string, unknown> {
   const { region, accountId } = account;
   const physical = typeof inputs.name === "string" ? inputs.name : name;
   const id = `${name.toLowerCase()}-${shortHash(`${type}:${name}`)}`;
@@ -39,7 +44,13 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
   switch (type) {
     case "aws:lambda/function:Function": {
       const arn = `arn:aws:lambda:${region}:${accountId}:function:${physical}`;
-      return { ...base, name: physical, arn, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations` };
+      return {
+        ...base,
+        name: physical,
+        arn,
+        qualifiedArn: `${arn}:$LATEST`,
+        invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+      };
     }
     case "aws:lambda/functionUrl:FunctionUrl":
       return { ...base, functionUrl: `https://${id}.lambda-url.${region}.on.aws/`, urlId: id };
@@ -59,9 +70,19 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
       };
     }
     case "aws:cloudfront/distribution:Distribution":
-      return { ...base, domainName: `${id}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", arn: `arn:aws:cloudfront::${accountId}:distribution/${id}` };
+      return {
+        ...base,
+        domainName: `${id}.cloudfront.net`,
+        hostedZoneId: "Z2FDTNDATAQYW2",
+        arn: `arn:aws:cloudfront::${accountId}:distribution/${id}`,
+      };
     case "aws:cognito/userPool:UserPool":
-      return { ...base, id: `${region}_${shortHash(name)}`, endpoint: `cognito-idp.${region}.amazonaws.com/${region}_${shortHash(name)}`, arn: `arn:aws:cognito-idp:${region}:${accountId}:userpool/${region}_${shortHash(name)}` };
+      return {
+        ...base,
+        id: `${region}_${shortHash(name)}`,
+        endpoint: `cognito-idp.${region}.amazonaws.com/${region}_${shortHash(name)}`,
+        arn: `arn:aws:cognito-idp:${region}:${accountId}:userpool/${region}_${shortHash(name)}`,
+      };
     case "aws:cognito/userPoolClient:UserPoolClient":
       return { ...base, clientSecret: "mock-client-secret" };
     case "aws:kms/key:Key":
@@ -69,7 +90,11 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
     case "aws:dynamodb/table:Table":
       return { ...base, name: physical, arn: `arn:aws:dynamodb:${region}:${accountId}:table/${physical}`, streamArn: "" };
     case "aws:ec2/vpcEndpoint:VpcEndpoint":
-      return { ...base, id: `vpce-${shortHash(name)}`, dnsEntries: [{ dnsName: `vpce-${shortHash(name)}.execute-api.${region}.vpce.amazonaws.com`, hostedZoneId: "Z1" }] };
+      return {
+        ...base,
+        id: `vpce-${shortHash(name)}`,
+        dnsEntries: [{ dnsName: `vpce-${shortHash(name)}.execute-api.${region}.vpce.amazonaws.com`, hostedZoneId: "Z1" }],
+      };
     case "random:index/randomBytes:RandomBytes":
       return { ...base, base64: Buffer.from(shortHash(name)).toString("base64"), hex: shortHash(name) };
     case "random:index/randomPassword:RandomPassword":
@@ -84,7 +109,12 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
  * Answers the invokes SST makes. Unknown invokes echo their inputs, because
  * SST reads invoke inputs back (getPolicyDocument's `statements`).
  */
-export function callResult(token: string, inputs: Record<string, unknown>, account: MockAccount, extra: Record<string, CallMock>): Record<string, unknown> {
+export function callResult(
+  token: string,
+  inputs: Record<string, unknown>,
+  account: MockAccount,
+  extra: Record<string, CallMock>,
+): Record<string, unknown> {
   const custom = extra[token];
   if (custom) return { ...inputs, ...custom(inputs) };
   const { region, accountId } = account;

@@ -48,16 +48,25 @@ export async function buildHandler(root: string, input: BuildInput): Promise<Bui
       keepNames: true,
       metafile: true,
       logLevel: "silent",
-      banner: { js: 'import { createRequire as topLevelCreateRequire } from "module";\nconst require = topLevelCreateRequire(import.meta.url);' },
+      banner: {
+        js: 'import { createRequire as topLevelCreateRequire } from "module";\nconst require = topLevelCreateRequire(import.meta.url);',
+      },
     });
     const exports = Object.values(result.metafile.outputs)[0]?.exports ?? [];
     if (!exports.includes(exportName)) {
-      return { handler: input.handler, out, errors: [`Handler export "${exportName}" not found in ${path.relative(root, source)}`], sourcemaps: [] };
+      return {
+        handler: input.handler,
+        out,
+        errors: [`Handler export "${exportName}" not found in ${path.relative(root, source)}`],
+        sourcemaps: [],
+      };
     }
     return { handler: `${base}.${exportName}`, out, errors: [], sourcemaps: [] };
   } catch (error) {
     const failure = error as { errors?: { text: string; location?: { file: string; line: number } | null }[] };
-    const errors = (failure.errors ?? [{ text: String(error) }]).map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text));
+    const errors = (failure.errors ?? [{ text: String(error) }]).map((e) =>
+      e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text,
+    );
     return { handler: input.handler, out, errors, sourcemaps: [] };
   }
 }

@@ -52,7 +52,10 @@ interface BundleModule {
 interface PulumiRuntime {
   setMocks(
     mocks: {
-      newResource(args: { type: string; name: string; inputs: Record<string, unknown>; custom?: boolean; id?: string }): { id: string; state: Record<string, unknown> };
+      newResource(args: { type: string; name: string; inputs: Record<string, unknown>; custom?: boolean; id?: string }): {
+        id: string;
+        state: Record<string, unknown>;
+      };
       call(args: { token: string; inputs: Record<string, unknown> }): Record<string, unknown>;
     },
     project?: string,
@@ -242,7 +245,10 @@ async function bundleConfig(root: string, platform: string, config: string, stag
           // naming.ts draws a random suffix per physical name; hash the name instead so runs are reproducible.
           if (args.path.endsWith(path.join("components", "naming.ts"))) {
             const source = await readFile(args.path, "utf8");
-            return { contents: source.replace("crypto.randomBytes(8).toString(\"hex\")", "crypto.createHash(\"sha256\").update(name).digest(\"hex\")"), loader: "ts" };
+            return {
+              contents: source.replace('crypto.randomBytes(8).toString("hex")', 'crypto.createHash("sha256").update(name).digest("hex")'),
+              loader: "ts",
+            };
           }
           return undefined;
         }

@@ -100,6 +100,7 @@ export function ItemsPanel() {
           </span>
         ) : null}
       </div>
+      <p className="card-intro">Stored by the items API behind the server; this page reaches it only through the backend-for-frontend.</p>
       <ItemForm onCreated={added} />
       {deleteError ? (
         <Notice tone="error" title={`"${deleteError.title}" was not deleted`} onDismiss={() => setDeleteError(null)}>
@@ -132,7 +133,9 @@ export function ItemsPanel() {
                   <div className="item-text">
                     <span className="item-title">{item.title}</span>
                     <span className="item-meta">
-                      Added <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
+                      <span>
+                        Added <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
+                      </span>
                       {item.done ? <span className="tag">Done</span> : null}
                     </span>
                   </div>

@@ -1,9 +1,10 @@
 import type { SessionUser } from "../bff.ts";
-import { formatExpiry } from "../ui/format.ts";
+import { formatExpiry, formatRemaining } from "../ui/format.ts";
 
 /** Who is logged in and until when, straight from `/auth/session`. */
 export function AccountCard({ user, expiresAt }: { user: SessionUser; expiresAt: string }) {
   const name = user.name ?? user.email ?? "Signed-in user";
+  const remaining = formatRemaining(expiresAt);
   return (
     <section className="card account" aria-labelledby="account-title">
       <div className="avatar" aria-hidden="true">
@@ -20,6 +21,7 @@ export function AccountCard({ user, expiresAt }: { user: SessionUser; expiresAt:
           <dt>Session expires</dt>
           <dd>
             <time dateTime={expiresAt}>{formatExpiry(expiresAt)}</time>
+            {remaining ? <span className="account-remaining"> ({remaining})</span> : null}
           </dd>
         </div>
         <div>

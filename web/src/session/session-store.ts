@@ -150,14 +150,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     return refreshWith(true);
   }
 
-  const onUnauthenticated = client.onUnauthenticated((error) => {
+  const onUnauthenticated = client.onUnauthenticated(() => {
     if (state.status === "signing-out" || state.status === "anonymous") return;
     const wasAuthenticated = authenticatedNow();
     set({
       status: "anonymous",
       reason: wasAuthenticated ? "expired" : "none",
       refreshing: false,
-      error: error.code === "unauthenticated" ? null : error,
+      error: null,
     });
     if (wasAuthenticated) channel?.postMessage({ type: "logout" });
   });

@@ -13,3 +13,15 @@ export function formatExpiry(iso: string, now: Date = new Date()): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toDateString() === now.toDateString() ? time.format(date) : dateTime.format(date);
 }
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+
+/** "in 30 minutes", "in 2 hours"; rounded down so it never promises more time than is left. */
+export function formatRemaining(iso: string, now: Date = new Date()): string | null {
+  const ms = new Date(iso).getTime() - now.getTime();
+  if (Number.isNaN(ms) || ms <= 0) return null;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return "in less than a minute";
+  if (minutes < 120) return relative.format(minutes, "minute");
+  return relative.format(Math.floor(minutes / 60), "hour");
+}

@@ -35,7 +35,11 @@ export async function sealLoginTransaction(sealer: Sealer, transaction: LoginTra
  * trustworthy login: `invalid_login_state`, and no session is created.
  * Key-provider outages (`SessionStoreError`) pass through as 503.
  */
-export async function openLoginTransaction(sealer: Sealer, cookies: Map<string, string>, state: string | undefined): Promise<LoginTransaction> {
+export async function openLoginTransaction(
+  sealer: Sealer,
+  cookies: Map<string, string>,
+  state: string | undefined,
+): Promise<LoginTransaction> {
   if (!state || state.length > 512) throw invalidState('"state" is missing');
   const envelope = cookies.get(loginCookieName(state));
   if (!envelope) throw invalidState("No login is in progress for this state");

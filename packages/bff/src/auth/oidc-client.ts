@@ -17,7 +17,11 @@ export interface StartedLogin {
 export interface OidcClient {
   startLogin(): Promise<StartedLogin>;
   /** Redeems the code of a callback URL, checking state, nonce, PKCE and the ID token. */
-  redeemCode(callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }, now: number): Promise<{ user: SessionUser; tokens: TokenSet }>;
+  redeemCode(
+    callbackUrl: URL,
+    checks: { state: string; nonce: string; codeVerifier: string },
+    now: number,
+  ): Promise<{ user: SessionUser; tokens: TokenSet }>;
   /** A refresh grant; keeps the old refresh token when the IdP does not rotate it. */
   refresh(tokens: TokenSet, now: number): Promise<TokenSet>;
   /** RFC 7009 revocation of a refresh token. */
@@ -87,12 +91,17 @@ export function createOidcClient(config: BffConfig, options: OidcClientOptions =
 
     async refresh(tokens, now) {
       const { lib, config: oidc } = await load();
-      if (!tokens.refreshToken) throw toOidcError(Object.assign(new Error("no refresh token"), { name: "ResponseBodyError", error: "invalid_grant" }));
+      if (!tokens.refreshToken)
+        throw toOidcError(Object.assign(new Error("no refresh token"), { name: "ResponseBodyError", error: "invalid_grant" }));
       try {
         const response = await lib.refreshTokenGrant(oidc, tokens.refreshToken);
         const next = tokensOf(response, now);
         // Rotation: keep the new refresh token when there is one, else the old one still works.
-        return { ...next, refreshToken: next.refreshToken ?? tokens.refreshToken, ...(next.scope || !tokens.scope ? {} : { scope: tokens.scope }) };
+        return {
+          ...next,
+          refreshToken: next.refreshToken ?? tokens.refreshToken,
+          ...(next.scope || !tokens.scope ? {} : { scope: tokens.scope }),
+        };
       } catch (error) {
         throw toOidcError(error);
       }
@@ -146,7 +155,10 @@ async function discover(config: BffConfig, options: OidcClientOptions): Promise<
   if (metadata.revocation_endpoint || !config.oidc.logoutUrl) return { lib, config: discovered };
   // Cognito's discovery lists no revocation endpoint; it lives on the hosted UI domain beside /logout.
   // A JSON copy drops the helper methods serverMetadata() adds.
-  const server = { ...JSON.parse(JSON.stringify(metadata)), revocation_endpoint: new URL("/oauth2/revoke", config.oidc.logoutUrl).href } as Oidc.ServerMetadata;
+  const server = {
+    ...JSON.parse(JSON.stringify(metadata)),
+    revocation_endpoint: new URL("/oauth2/revoke", config.oidc.logoutUrl).href,
+  } as Oidc.ServerMetadata;
   const withRevocation = new lib.Configuration(server, config.oidc.clientId, undefined, auth);
   if (options.fetch) withRevocation[lib.customFetch] = options.fetch as Oidc.CustomFetch;
   withRevocation.timeout = requestOptions.timeout;
@@ -155,14 +167,19 @@ async function discover(config: BffConfig, options: OidcClientOptions): Promise<
 }
 
 async function importPrivateKey(jwk: webcrypto.JsonWebKey): Promise<Oidc.PrivateKey> {
-  const alg = jwk.alg ?? (jwk.kty === "RSA" ? "RS256" : jwk.kty === "EC" ? `ES${jwk.crv === "P-384" ? "384" : jwk.crv === "P-521" ? "512" : "256"}` : "EdDSA");
+  const alg =
+    jwk.alg ??
+    (jwk.kty === "RSA" ? "RS256" : jwk.kty === "EC" ? `ES${jwk.crv === "P-384" ? "384" : jwk.crv === "P-521" ? "512" : "256"}` : "EdDSA");
   const algorithm = algorithmOf(alg, jwk);
   const key = await webcrypto.subtle.importKey("jwk", jwk, algorithm, false, ["sign"]);
   const kid = (jwk as { kid?: unknown }).kid;
   return typeof kid === "string" ? { key, kid } : { key };
 }
 
-function algorithmOf(alg: string, jwk: webcrypto.JsonWebKey): webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | webcrypto.Algorithm {
+function algorithmOf(
+  alg: string,
+  jwk: webcrypto.JsonWebKey,
+): webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | webcrypto.Algorithm {
   const hash = `SHA-${alg.slice(2) || "256"}`;
   if (alg.startsWith("RS")) return { name: "RSASSA-PKCS1-v1_5", hash };
   if (alg.startsWith("PS")) return { name: "RSA-PSS", hash };

@@ -11,7 +11,7 @@ export class OidcRejectedError extends AppError {
   readonly reason: string;
   constructor(reason: string, options: AppErrorOptions = {}) {
     super(ErrorCodes.loginFailed, 400, "The identity provider refused the request", options);
-    this.reason = /^[A-Za-z0-9_.\-]{1,64}$/.test(reason) ? reason : "rejected";
+    this.reason = /^[A-Za-z0-9_.-]{1,64}$/.test(reason) ? reason : "rejected";
   }
 }
 
@@ -34,7 +34,12 @@ export function toOidcError(error: unknown): AppError {
       return new OidcRejectedError(oauthError, { cause: error });
     }
     const code = (error as { code?: unknown }).code;
-    if (error.name === "ClientError" && typeof code === "string" && code !== "OAUTH_RESPONSE_IS_NOT_CONFORM" && code !== "OAUTH_RESPONSE_IS_NOT_JSON") {
+    if (
+      error.name === "ClientError" &&
+      typeof code === "string" &&
+      code !== "OAUTH_RESPONSE_IS_NOT_CONFORM" &&
+      code !== "OAUTH_RESPONSE_IS_NOT_JSON"
+    ) {
       return new OidcRejectedError(code, { cause: error });
     }
   }

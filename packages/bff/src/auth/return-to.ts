@@ -1,3 +1,5 @@
+import { hasControlCharacter } from "../http/control-characters.ts";
+
 const FALLBACK = "/";
 const MAX_LENGTH = 2048;
 const base = "https://return-to.invalid";
@@ -17,7 +19,7 @@ export function parseReturnTo(value: string | undefined | null): string {
   if (typeof value !== "string" || value.length === 0 || value.length > MAX_LENGTH) return FALLBACK;
   if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return FALLBACK;
   // Control characters, spaces and backslashes are never part of a path the app produces; browsers strip or rewrite some of them.
-  if (/[\u0000-\u0020\u007f\\]/.test(value)) return FALLBACK;
+  if (hasControlCharacter(value) || value.includes(" ") || value.includes("\\")) return FALLBACK;
   if (/%(2f|5c|00)/i.test(value)) return FALLBACK;
   let url: URL;
   try {

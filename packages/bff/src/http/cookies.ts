@@ -28,8 +28,8 @@ export interface CookieOptions {
   sameSite?: "Lax" | "Strict";
 }
 
-const cookieValue = /^[A-Za-z0-9._~\-]*$/;
-const cookieName = /^[A-Za-z0-9!#$%&'*+.^_`|~\-]+$/;
+const cookieValue = /^[A-Za-z0-9._~-]*$/;
+const cookieName = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /**
  * A `Set-Cookie` value with the attributes every BFF cookie must carry:

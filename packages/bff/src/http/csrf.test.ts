@@ -18,7 +18,10 @@ describe("assertCsrfHeader", () => {
     expect(() => assertCsrfHeader({ "x-csrf": "1" })).not.toThrow();
   });
 
-  it.each([["missing", {}], ["another value", { "x-csrf": "true" }]])("refuses a %s header with csrf_required", (_name, headers) => {
+  it.each([
+    ["missing", {}],
+    ["another value", { "x-csrf": "true" }],
+  ])("refuses a %s header with csrf_required", (_name, headers) => {
     // Act
     const error = thrown(() => assertCsrfHeader(headers));
     // Assess

@@ -22,7 +22,12 @@ export interface RequestContext {
   readonly logger: Logger;
 }
 
-export function createRequestContext(event: APIGatewayProxyEventV2, platformRequestId: string | undefined, now: number, logger: Logger): RequestContext {
+export function createRequestContext(
+  event: APIGatewayProxyEventV2,
+  platformRequestId: string | undefined,
+  now: number,
+  logger: Logger,
+): RequestContext {
   const headers = lowerCaseHeaders(event.headers);
   const requestId = requestIdOf(headers, platformRequestId ?? event.requestContext?.requestId);
   return {

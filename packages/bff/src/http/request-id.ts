@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-const safeId = /^[A-Za-z0-9._:\-]{1,128}$/;
+const safeId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The id that ties a request's log lines to the upstream's: the platform's

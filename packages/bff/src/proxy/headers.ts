@@ -15,7 +15,16 @@ const forwardedRequestHeaders = new Set([
 ]);
 
 /** Response headers passed back to the browser; never `Set-Cookie`, never anything that names an internal host. */
-const returnedResponseHeaders = new Set(["content-type", "content-language", "cache-control", "etag", "last-modified", "expires", "vary", "x-request-id"]);
+const returnedResponseHeaders = new Set([
+  "content-type",
+  "content-language",
+  "cache-control",
+  "etag",
+  "last-modified",
+  "expires",
+  "vary",
+  "x-request-id",
+]);
 
 /** The upstream request headers: the allowlisted ones, the bearer token and the request id. */
 export function upstreamRequestHeaders(headers: Record<string, string>, accessToken: string, requestId: string): Record<string, string> {

@@ -1,4 +1,5 @@
 import { BadRequestError, ErrorCodes } from "@spa-bff/core";
+import { hasControlCharacter } from "../http/control-characters.ts";
 
 const API_PREFIX = "/api/";
 
@@ -28,18 +29,20 @@ export function upstreamPathOf(rawPath: string): string {
 }
 
 function checkSegment(segment: string): void {
-  if (segment === "" || unsafe.test(segment)) throw invalidPath();
+  if (segment === "" || isUnsafe(segment)) throw invalidPath();
   let decoded: string;
   try {
     decoded = decodeURIComponent(segment);
   } catch {
     throw invalidPath();
   }
-  if (decoded === "." || decoded === ".." || unsafe.test(decoded) || decoded.includes("/") || decoded.includes("%")) throw invalidPath();
+  if (decoded === "." || decoded === ".." || isUnsafe(decoded) || decoded.includes("/") || decoded.includes("%")) throw invalidPath();
 }
 
 /** Backslashes and control characters: never in a path the SPA builds, and some servers treat `\` as `/`. */
-const unsafe = /[\\\u0000-\u001f\u007f]/;
+function isUnsafe(value: string): boolean {
+  return value.includes("\\") || hasControlCharacter(value);
+}
 
 function invalidPath(): BadRequestError {
   return new BadRequestError("The API path is not allowed", { code: ErrorCodes.invalidPath });

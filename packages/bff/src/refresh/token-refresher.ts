@@ -29,7 +29,9 @@ const writeAttempts = 3;
  * tokens. A refresh the IdP rejects ends the session (`session_expired`); an
  * unreachable IdP is a 502 and the session is kept.
  */
-export function createTokenRefresher(options: TokenRefresherOptions): (session: Session, now: number, requestId: string) => Promise<Session> {
+export function createTokenRefresher(
+  options: TokenRefresherOptions,
+): (session: Session, now: number, requestId: string) => Promise<Session> {
   const flight = createSingleFlight<Session>();
   const { skewSeconds, logger } = options;
 

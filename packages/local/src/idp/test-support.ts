@@ -3,19 +3,12 @@
  * minimal browser over fetch (manual redirects, a cookie jar) and the
  * openid-client v6 that the BFF uses, as the relying party.
  */
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 
-type OpenIdClient = typeof import("../../../bff/node_modules/openid-client/build/index.js");
+type OpenIdClient = typeof import("openid-client");
 
-/**
- * openid-client v6 as installed for @spa-bff/bff. The root node_modules
- * holds v5 (another package's dependency), so it is resolved from the BFF.
- */
+/** openid-client v6, the relying-party library the BFF uses. */
 export async function loadOpenIdClient(): Promise<OpenIdClient> {
-  const require = createRequire(import.meta.url);
-  const fromBff = createRequire(require.resolve("@spa-bff/bff"));
-  return (await import(pathToFileURL(fromBff.resolve("openid-client")).href)) as OpenIdClient;
+  return import("openid-client");
 }
 
 interface StoredCookie {

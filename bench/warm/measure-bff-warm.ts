@@ -1,0 +1,171 @@
+import { performance } from "node:perf_hooks";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
+import { createKmsKeyProvider, createSealer, createSessionService, hashSessionId } from "../../packages/bff/src/session/index.ts";
+import type { SessionUser, TokenSet } from "../../packages/bff/src/session/types.ts";
+import { functionUrlGet } from "../lib/events.ts";
+import { round, summarize } from "../lib/stats.ts";
+import { type CallCounts, countCommands, countingFetch, createOfflineKmsClient, reset, total } from "./counters.ts";
+
+export interface BffWarmInput {
+  dynamoEndpoint: string;
+  sessionsTable: string;
+  /** A loopback upstream that answers every request at once (the API's cost is not the BFF's). */
+  upstreamUrl: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  appOrigin: string;
+  user: SessionUser;
+  tokens: TokenSet;
+  requests: number;
+  rpsSeconds: number;
+  rpsConcurrency: number;
+}
+
+export interface PerRequestCounts {
+  dynamodb: Record<string, number>;
+  dynamodbWrites: number;
+  kms: number;
+  idp: number;
+  upstream: number;
+}
+
+export interface BffWarmResult {
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  rps: number;
+  perRequest: PerRequestCounts;
+  /** The first request of a fresh handler on an existing session (it decrypts the data key once). */
+  firstRequest: PerRequestCounts & { ms: number };
+  /** p50/p99 of one strongly consistent GetItem of the session on the same dynalite. */
+  getItem: { p50Ms: number; p99Ms: number };
+  requests: number;
+  statuses: Record<string, number>;
+}
+
+const writeOperations = new Set(["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"]);
+
+/**
+ * Runs the BFF handler in-process (as Lambda would), with a real session in
+ * dynalite, sessions sealed under a KMS key provider, and every outside call
+ * counted: DynamoDB and KMS by SDK middleware, the IdP and the upstream by
+ * their fetch seams.
+ */
+export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult> {
+  const dynamoCounts: CallCounts = {};
+  const kmsCounts: CallCounts = {};
+  const idpCounts: CallCounts = {};
+  const upstreamCounts: CallCounts = {};
+  const local = { endpoint: input.dynamoEndpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+  const dynamodb = new DynamoDBClient(local);
+  countCommands(dynamodb, dynamoCounts);
+  const kmsClient = createOfflineKmsClient();
+  countCommands(kmsClient, kmsCounts);
+
+  const config = loadBffConfig({
+    OIDC_ISSUER: input.issuer,
+    OIDC_CLIENT_ID: input.clientId,
+    OIDC_CLIENT_SECRET: input.clientSecret,
+    APP_ORIGIN: input.appOrigin,
+    API_BASE_URL: input.upstreamUrl,
+    SESSION_TABLE: input.sessionsTable,
+    DYNAMODB_ENDPOINT: input.dynamoEndpoint,
+    KEY_PROVIDER: "kms",
+    KMS_KEY_ID: "alias/bench-sessions",
+    AWS_REGION: "us-east-1",
+  });
+
+  // The session is created by "another container" (its own key provider over the same KMS), so the measured
+  // handler starts with an empty data-key cache, as a Lambda instance does.
+  const creatorSealer = createSealer(createKmsKeyProvider({ client: kmsClient, keyId: "alias/bench-sessions" }));
+  const creatorClient = new DynamoDBClient(local);
+  const creator = createSessionService({ dynamodb: creatorClient, tableName: input.sessionsTable, sealer: creatorSealer, policy: config.session });
+  const now = () => Math.floor(Date.now() / 1000);
+  const session = await creator.create({ user: input.user, tokens: { ...input.tokens, accessTokenExpiresAt: now() + 3600 } }, now());
+
+  const sealer = createSealer(createKmsKeyProvider({ client: kmsClient, keyId: "alias/bench-sessions" }));
+  const sessions = createSessionService({ dynamodb, tableName: input.sessionsTable, sealer, policy: config.session });
+  const handler = createBffHandler(config, {
+    sessions,
+    sealer,
+    fetch: countingFetch(upstreamCounts),
+    oidcFetch: countingFetch(idpCounts),
+    now,
+  });
+  const headers = {
+    cookie: `__Host-session=${session.id}`,
+    "x-csrf": "1",
+    origin: input.appOrigin,
+    "sec-fetch-site": "same-origin",
+    accept: "application/json",
+  };
+  const statuses: Record<string, number> = {};
+  const call = async () => {
+    const response = await handler(functionUrlGet("/api/items", headers, new URL(input.appOrigin).hostname));
+    const key = String(response.statusCode);
+    statuses[key] = (statuses[key] ?? 0) + 1;
+  };
+  const all = [dynamoCounts, kmsCounts, idpCounts, upstreamCounts];
+  const snapshot = (requests: number): PerRequestCounts => ({
+    dynamodb: Object.fromEntries(Object.entries(dynamoCounts).map(([name, count]) => [name, round(count / requests, 4)])),
+    dynamodbWrites: round(Object.entries(dynamoCounts).reduce((sum, [name, count]) => sum + (writeOperations.has(name) ? count : 0), 0) / requests, 4),
+    kms: round(total(kmsCounts) / requests, 4),
+    idp: round(total(idpCounts) / requests, 4),
+    upstream: round(total(upstreamCounts) / requests, 4),
+  });
+
+  for (const counts of all) reset(counts);
+  const firstStart = performance.now();
+  await call();
+  const firstRequest = { ...snapshot(1), ms: round(performance.now() - firstStart) };
+
+  for (let i = 0; i < 200; i += 1) await call();
+  for (const counts of all) reset(counts);
+  const latencies: number[] = [];
+  for (let i = 0; i < input.requests; i += 1) {
+    const start = performance.now();
+    await call();
+    latencies.push(performance.now() - start);
+  }
+  const perRequest = snapshot(input.requests);
+
+  let completed = 0;
+  const deadline = performance.now() + input.rpsSeconds * 1000;
+  const rpsStart = performance.now();
+  await Promise.all(
+    Array.from({ length: input.rpsConcurrency }, async () => {
+      while (performance.now() < deadline) {
+        await call();
+        completed += 1;
+      }
+    }),
+  );
+  const rps = completed / ((performance.now() - rpsStart) / 1000);
+
+  const key = { pk: { S: hashSessionId(session.id) } };
+  const getItemTimes: number[] = [];
+  for (let i = 0; i < 1100; i += 1) {
+    const start = performance.now();
+    await creatorClient.send(new GetItemCommand({ TableName: input.sessionsTable, Key: key, ConsistentRead: true }));
+    if (i >= 100) getItemTimes.push(performance.now() - start);
+  }
+  const getItem = summarize(getItemTimes);
+  await creator.delete(session.id);
+  dynamodb.destroy();
+  creatorClient.destroy();
+
+  const latency = summarize(latencies);
+  return {
+    p50Ms: latency.p50Ms,
+    p90Ms: latency.p90Ms,
+    p99Ms: latency.p99Ms,
+    rps: Math.round(rps),
+    perRequest,
+    firstRequest,
+    getItem: { p50Ms: getItem.p50Ms, p99Ms: getItem.p99Ms },
+    requests: input.requests,
+    statuses,
+  };
+}

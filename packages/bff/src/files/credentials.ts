@@ -1,0 +1,51 @@
+/**
+ * Short-lived AWS credentials for one user's file operations. They are kept
+ * server-side only (in the encrypted session) and never sent to the browser.
+ * Times are epoch seconds, like the rest of the session layer.
+ */
+export interface FileCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Present for STS credentials; absent for local static ones. */
+  sessionToken?: string;
+  /** Epoch seconds at which the credentials stop working. */
+  expiresAt: number;
+}
+
+/** What a provider needs to obtain credentials for one user. */
+export interface CredentialsRequest {
+  /** The user's subject; the role session is named after it. */
+  sub: string;
+  /** The session's ID token, the web identity presented to STS. Never logged. */
+  idToken: string;
+  /** Epoch seconds. */
+  now: number;
+}
+
+/**
+ * Obtains AWS credentials scoped to one user: STS `AssumeRoleWithWebIdentity`
+ * in AWS ({@link createStsCredentialsProvider}), fixed local credentials on
+ * the local platform ({@link createStaticCredentialsProvider}).
+ */
+export interface CredentialsProvider {
+  getCredentials(request: CredentialsRequest): Promise<FileCredentials>;
+}
+
+/** Renew credentials this many seconds before they expire, so a presigned URL or a call never starts on dying credentials. */
+export const defaultCredentialsSkewSeconds = 120;
+
+/**
+ * True when cached credentials may still be used at `now` (epoch seconds):
+ * they must outlive `now + skew`. The BFF keeps credentials in the session
+ * and asks the provider again only when this is false.
+ *
+ * @example
+ * const creds = cached && credentialsStillValid(cached, now) ? cached : await provider.getCredentials({ sub, idToken, now });
+ */
+export function credentialsStillValid(
+  creds: FileCredentials | undefined,
+  now: number,
+  skew: number = defaultCredentialsSkewSeconds,
+): creds is FileCredentials {
+  return creds !== undefined && Number.isFinite(creds.expiresAt) && creds.expiresAt - skew > now;
+}

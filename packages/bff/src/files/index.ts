@@ -1,0 +1,18 @@
+export { allowedContentTypes, assertAllowedContentType } from "./content-type.ts";
+export { loadFilesConfig, localS3Credentials } from "./config.ts";
+export type { FilesConfig } from "./config.ts";
+export { createFiles } from "./create-files.ts";
+export type { Files } from "./create-files.ts";
+export { credentialsStillValid, defaultCredentialsSkewSeconds } from "./credentials.ts";
+export type { CredentialsProvider, CredentialsRequest, FileCredentials } from "./credentials.ts";
+export { sanitizeFileName } from "./file-name.ts";
+export { createFileStorage, maxListedFiles, presignedUrlSeconds } from "./file-storage.ts";
+export type { DownloadUrl, FileStorage, FileStorageOptions, StoredFile, UploadInput, UploadUrl } from "./file-storage.ts";
+export { assertOwnedKey, assertSafeSub, createObjectKey, parseObjectKey, uploadsRoot, userPrefix } from "./object-key.ts";
+export type { ObjectKeyParts } from "./object-key.ts";
+export { createStaticCredentialsProvider } from "./static-credentials.ts";
+export type { StaticCredentials } from "./static-credentials.ts";
+export { createStsCredentialsProvider, federatedSessionSeconds, roleSessionName } from "./sts-credentials.ts";
+export type { StsCredentialsOptions } from "./sts-credentials.ts";
+export { assertFileSize, maxFileBytes, parseUploadRequest } from "./upload-request.ts";
+export type { UploadRequest } from "./upload-request.ts";

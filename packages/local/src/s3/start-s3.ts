@@ -1,0 +1,117 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import S3rver, { type S3rverMiddleware } from "s3rver";
+import { corsConfiguration } from "./cors-configuration.ts";
+import { verifySigV4 } from "./sigv4-verifier.ts";
+
+/** s3rver's built-in account. The local BFF signs with these instead of STS credentials. */
+export const localS3Credentials = Object.freeze({ accessKeyId: "S3RVER", secretAccessKey: "S3RVER" });
+
+export interface StartS3Options {
+  /** 0 picks a free port (kept across `stop()`/`start()`). */
+  port: number;
+  host?: string;
+  /** Where objects are kept; `null` for a temporary folder removed on `stop()`. */
+  dataDir: string | null;
+  bucket: string;
+  /** The SPA's origin, the only one the bucket's CORS rule allows. */
+  corsOrigin: string;
+}
+
+export interface LocalS3 {
+  /** `http://<host>:<port>`, for `S3_ENDPOINT` (path-style). */
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly port: number;
+  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/**
+ * Starts a local S3 (s3rver) on loopback with one bucket, a CORS rule for
+ * the SPA's origin only, and real SigV4 checks in front: s3rver itself
+ * accepts any V4 signature, so without this a presigned URL's bound
+ * content-type and content-length would not be enforced locally. Unsigned
+ * requests (other than CORS preflights) are refused, as on a private bucket.
+ *
+ * @example
+ * const s3 = await startS3({ port: 0, dataDir: null, bucket: "local-files", corsOrigin: "http://localhost:3000" });
+ * // S3_ENDPOINT=s3.endpoint FILES_BUCKET=s3.bucket
+ * await s3.stop();
+ */
+export async function startS3(options: StartS3Options): Promise<LocalS3> {
+  const host = options.host ?? "127.0.0.1";
+  const cors = corsConfiguration(options.corsOrigin);
+  let port = options.port;
+  let directory = options.dataDir;
+  let server: S3rver | undefined;
+
+  async function start(): Promise<void> {
+    if (server) return;
+    if (options.dataDir === null) directory = await mkdtemp(join(tmpdir(), "spa-bff-s3-"));
+    else await mkdir(options.dataDir, { recursive: true });
+    const instance = new S3rver({
+      address: host,
+      port,
+      silent: true,
+      directory: directory ?? undefined,
+      vhostBuckets: false,
+      allowMismatchedSignatures: false,
+      configureBuckets: [{ name: options.bucket, configs: [cors] }],
+    });
+    // Koa runs its stack in order: this check comes before s3rver's routes and its own (V2-only) signature check.
+    instance.middleware.unshift(signatureCheck(new URL(options.corsOrigin).origin));
+    const address = await instance.run();
+    port = address.port;
+    server = instance;
+  }
+
+  async function stop(): Promise<void> {
+    const running = server;
+    server = undefined;
+    if (running) await running.close();
+    if (options.dataDir === null && directory) {
+      await rm(directory, { recursive: true, force: true });
+      directory = null;
+    }
+  }
+
+  await start();
+  return {
+    get endpoint() {
+      return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    },
+    bucket: options.bucket,
+    get port() {
+      return port;
+    },
+    credentials: localS3Credentials,
+    stop,
+    start,
+  };
+}
+
+function signatureCheck(corsOrigin: string): S3rverMiddleware {
+  return async (ctx, next) => {
+    // A CORS preflight carries no credentials; s3rver's CORS rule answers it.
+    if (ctx.method === "OPTIONS") return next();
+    const result = verifySigV4(
+      { method: ctx.method, url: ctx.req.url ?? "/", headers: ctx.req.headers },
+      (accessKeyId) => (accessKeyId === localS3Credentials.accessKeyId ? localS3Credentials.secretAccessKey : undefined),
+      new Date(),
+    );
+    if (result.ok) return next();
+    ctx.status = result.code === "AuthorizationQueryParametersError" ? 400 : 403;
+    ctx.type = "application/xml";
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${result.code}</Code><Message>${result.message}</Message></Error>`;
+    // The request body (an upload) is not read; the connection must not be reused for the rest of it.
+    ctx.set("Connection", "close");
+    // S3 sends its CORS headers on errors too, so the SPA can read the 403 instead of seeing a network error.
+    if (ctx.req.headers.origin === corsOrigin) {
+      ctx.set("Access-Control-Allow-Origin", corsOrigin);
+      ctx.set("Vary", "Origin");
+    }
+  };
+}

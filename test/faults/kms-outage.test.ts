@@ -1,0 +1,117 @@
+/**
+ * Fault injection: KMS failing, through the mocked KMS client
+ * (aws-sdk-client-mock). The BFF on the edge seals with the KMS key provider
+ * instead of the local key file; DynamoDB, the IdP and the API are the
+ * platform's real ones.
+ */
+import type { BffDeps } from "@spa-bff/bff";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKmsKeyProvider, createSealer } from "../../packages/bff/src/session/index.ts";
+import { createFakeKms } from "../../packages/bff/src/session/testing/fake-kms.ts";
+import { Browser, login, spaHeaders } from "../support/browser.ts";
+import { startTestPlatform, type TestPlatform, watchUnhandledRejections } from "../support/platform.ts";
+
+const storeDown = { error: "session_store_unavailable", message: "The session store is unavailable, try again shortly" };
+const kms = createFakeKms();
+const rejections = watchUnhandledRejections();
+let tp: TestPlatform;
+
+/** A new BFF instance: its own KMS key provider, so its data-key caches start empty (a cold Lambda container). */
+const coldInstance = (): Partial<BffDeps> => ({ sealer: createSealer(createKmsKeyProvider({ client: kms.client, keyId: kms.keyId })) });
+
+function kmsOutage(): Error {
+  return Object.assign(new Error("KMS is unavailable"), { name: "KMSInternalException", $fault: "server" });
+}
+
+beforeAll(async () => {
+  tp = await startTestPlatform({ bffDeps: () => coldInstance() });
+});
+
+afterAll(async () => {
+  rejections.dispose();
+  await tp?.stop();
+});
+
+describe("KMS fails", () => {
+  it("answers 503 session_store_unavailable to /auth/login when no data key can be made, and logs in once KMS is back", async () => {
+    // Prepare: a fresh instance has no data key yet
+    tp.restartBff(coldInstance());
+    kms.fail(kmsOutage());
+    let down: Awaited<ReturnType<Browser["request"]>>;
+    try {
+      // Act
+      down = await new Browser().request(`${tp.app}/auth/login`);
+    } finally {
+      kms.fail(kmsOutage(), 0);
+    }
+    const up = await login(tp, new Browser(), "alice");
+    // Assess
+    expect(down.status).toBe(503);
+    expect(down.json()).toEqual(storeDown);
+    expect(down.setCookies).toEqual([]);
+    expect(up.answer.status).toBe(302);
+  });
+
+  it("keeps serving a warm instance from its data-key cache while KMS fails", async () => {
+    // Prepare
+    const browser = new Browser();
+    await login(tp, browser, "bob");
+    await browser.request(`${tp.app}/auth/session`, { headers: spaHeaders(tp.app) });
+    const calls = kms.mock.calls().length;
+    kms.fail(kmsOutage());
+    let answer: Awaited<ReturnType<Browser["request"]>>;
+    try {
+      // Act
+      answer = await browser.request(`${tp.app}/api/items`, { headers: spaHeaders(tp.app) });
+    } finally {
+      kms.fail(kmsOutage(), 0);
+    }
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(kms.mock.calls().length).toBe(calls);
+  });
+
+  it("answers 503 and keeps the cookie on a cold instance while KMS fails; the same cookie works once KMS is back", async () => {
+    // Prepare
+    const browser = new Browser();
+    const { sessionId } = await login(tp, browser, "alice");
+    tp.restartBff(coldInstance());
+    kms.fail(kmsOutage());
+    let session: Awaited<ReturnType<Browser["request"]>>;
+    let api: Awaited<ReturnType<Browser["request"]>>;
+    try {
+      // Act
+      session = await browser.request(`${tp.app}/auth/session`, { headers: spaHeaders(tp.app) });
+      api = await browser.request(`${tp.app}/api/items`, { headers: spaHeaders(tp.app) });
+    } finally {
+      kms.fail(kmsOutage(), 0);
+    }
+    const after = await browser.request(`${tp.app}/auth/session`, { headers: spaHeaders(tp.app) });
+    // Assess
+    for (const answer of [session, api]) {
+      expect(answer.status).toBe(503);
+      expect(answer.json()).toEqual(storeDown);
+      expect(answer.setCookies).toEqual([]);
+    }
+    expect(after.json()).toMatchObject({ authenticated: true, user: { name: "Alice Anderson" } });
+    expect(browser.cookie(new URL(tp.app).hostname, "__Host-session")).toBe(sessionId);
+  });
+
+  it("recovers from a single failed KMS call: the next request succeeds without a new login", async () => {
+    // Prepare
+    const browser = new Browser();
+    await login(tp, browser, "bob");
+    tp.restartBff(coldInstance());
+    kms.fail(kmsOutage(), 1);
+    // Act
+    const first = await browser.request(`${tp.app}/auth/session`, { headers: spaHeaders(tp.app) });
+    const second = await browser.request(`${tp.app}/auth/session`, { headers: spaHeaders(tp.app) });
+    // Assess
+    expect(first.status).toBe(503);
+    expect(second.json()).toMatchObject({ authenticated: true, user: { name: "Bob Brown" } });
+  });
+
+  it("left no unhandled rejection", () => {
+    expect(rejections.reasons).toEqual([]);
+  });
+});
