@@ -1,4 +1,5 @@
 import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { hashId } from "@spa-bff/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSessionId } from "../packages/bff/src/session/index.ts";
 import { login, spaHeaders, startStack, TestBrowser, type TestStack } from "./bff-support.ts";
@@ -182,6 +183,7 @@ describe("BFF request rules", () => {
     // Prepare
     const browser = new TestBrowser();
     await login(stack, browser, "bob");
+    const cookie = browser.cookie(host, "__Host-session") ?? "";
     stack.clock.offset = stack.config.session.idleSeconds + 1;
     try {
       // Act
@@ -190,6 +192,7 @@ describe("BFF request rules", () => {
       expect(who.status).toBe(200);
       expect(who.json()).toEqual({ authenticated: false });
       expect(who.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
+      expect(stack.logs.lines.some((line) => line.includes('"auth.session_expired"') && line.includes(hashId(cookie)))).toBe(true);
     } finally {
       stack.clock.offset = 0;
     }

@@ -1,3 +1,5 @@
+import { type IncomingHttpHeaders, request as httpRequest } from "node:http";
+
 /**
  * Just enough browser to log in over HTTP: manual redirects and a cookie jar
  * per host (name and value only; the bench never sends a cookie cross-host).
@@ -28,26 +30,41 @@ export function createBrowser(): Browser {
 
   async function request(target: string, form?: Record<string, string>): Promise<Page> {
     const url = new URL(target);
-    const headers: Record<string, string> = { accept: "text/html" };
+    // A top-level navigation, as a browser sends it. node:http rather than fetch, which always says
+    // "sec-fetch-mode: cors" (and mod_auth_openidc answers such calls 401 instead of redirecting).
+    const headers: Record<string, string> = { accept: "text/html", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" };
     const cookie = cookieHeader(url.host);
     if (cookie) headers.cookie = cookie;
-    if (form) headers["content-type"] = "application/x-www-form-urlencoded";
-    const response = await fetch(url, {
-      method: form ? "POST" : "GET",
-      headers,
-      body: form ? new URLSearchParams(form).toString() : null,
-      redirect: "manual",
+    const body = form ? new URLSearchParams(form).toString() : undefined;
+    if (body !== undefined) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      headers["content-length"] = String(Buffer.byteLength(body));
+    }
+    const response = await new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        { host: url.hostname === "localhost" ? "127.0.0.1" : url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: form ? "POST" : "GET", headers: { host: url.host, ...headers } },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8").on("data", (chunk: string) => {
+            text += chunk;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
     });
     const cookies = cookiesOf(url.host);
-    for (const line of response.headers.getSetCookie()) {
+    for (const line of response.headers["set-cookie"] ?? []) {
       const [pair = ""] = line.split(";");
       const name = pair.slice(0, pair.indexOf("=")).trim();
       const value = pair.slice(pair.indexOf("=") + 1).trim();
       if (value === "" || /max-age=0(;|$)/i.test(line) || /expires=Thu, 01 Jan 1970/i.test(line)) cookies.delete(name);
       else cookies.set(name, value);
     }
-    const location = response.headers.get("location");
-    return { status: response.status, url: url.href, location: location === null ? undefined : new URL(location, url).href, body: await response.text() };
+    const location = response.headers.location;
+    return { status: response.status, url: url.href, location: location === undefined ? undefined : new URL(location, url).href, body: response.body };
   }
 
   async function follow(target: string, stopAt?: string, form?: Record<string, string>): Promise<Page> {

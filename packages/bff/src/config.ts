@@ -52,7 +52,9 @@ const schema = z
       }),
     ),
     SESSION_TABLE: z.string({ error: "table name" }).check(z.minLength(1, "table name")),
-    DYNAMODB_ENDPOINT: z.optional(z.string().check(z.refine((value) => isLoopbackUrl(value), { message: "a loopback URL (dynalite); leave unset in AWS" }))),
+    DYNAMODB_ENDPOINT: z.optional(
+      z.string().check(z.refine((value) => isLoopbackUrl(value), { message: "a loopback URL (dynalite); leave unset in AWS" })),
+    ),
     KEY_PROVIDER: z.enum(["kms", "local"], { error: '"kms" or "local"' }),
     KMS_KEY_ID: optionalText(),
     LOCAL_KEY_FILE: optionalText(),
@@ -67,7 +69,8 @@ const schema = z
   })
   .check(
     z.superRefine((env, ctx) => {
-      const issue = (name: string, message: string) => ctx.addIssue({ code: "custom", path: [name], message, input: env[name as keyof typeof env] });
+      const issue = (name: string, message: string) =>
+        ctx.addIssue({ code: "custom", path: [name], message, input: env[name as keyof typeof env] });
       if (!env.OIDC_CLIENT_SECRET && !env.OIDC_PRIVATE_KEY_JWK) issue("OIDC_CLIENT_SECRET", "client secret (or OIDC_PRIVATE_KEY_JWK)");
       if (env.OIDC_PRIVATE_KEY_JWK && !isPrivateJwk(env.OIDC_PRIVATE_KEY_JWK)) issue("OIDC_PRIVATE_KEY_JWK", "a private JWK as JSON");
       if (env.KEY_PROVIDER === "kms" && !env.KMS_KEY_ID) issue("KMS_KEY_ID", "KMS key id or ARN (KEY_PROVIDER=kms)");

@@ -38,6 +38,10 @@ export const itemsTable = {
  * hash of the user name or client IP (never the raw value). Fixed windows:
  * each counter item lives one window, a lock item until it ends; TTL sweeps
  * both, and readers compare the stored deadline themselves.
+ *
+ * Not yet in {@link tables}: the local platform's `ensureTables` needs a
+ * name for every entry there, so it joins that list together with the
+ * local platform's and the stacks' wiring.
  */
 export const rateLimitTable = {
   name: "SignInAttempts",
@@ -46,7 +50,7 @@ export const rateLimitTable = {
   ttl: "ttl",
 } as const satisfies TableDefinition;
 
-export const tables = [sessionsTable, itemsTable, rateLimitTable] as const;
+export const tables = [sessionsTable, itemsTable] as const;
 
 const attributeTypes = { string: "S", number: "N", binary: "B" } as const;
 

@@ -10,11 +10,19 @@ function arg(name: string, fallback: string): string {
   return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
 }
 
+function fail(error: unknown): never {
+  process.stderr.write(`synth failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+// A component's failure inside Pulumi's apply() can surface as a rejection
+// outside synth()'s own window (timing-dependent under load); report it the same way.
+process.on("unhandledRejection", fail);
+
 try {
   const result = await synth({ stage: arg("stage", "dev"), config: arg("config", "sst.config.ts"), root: arg("root", "") || undefined });
   process.stdout.write(`${JSON.stringify({ stage: result.stage, resources: result.resources.length, outputs: result.outputs })}\n`);
   process.exit(0);
 } catch (error) {
-  process.stderr.write(`synth failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  fail(error);
 }

@@ -1,4 +1,5 @@
 import { hashId, UnauthenticatedError } from "@spa-bff/core";
+import { AuditEvents, audit } from "../audit.ts";
 import { SESSION_COOKIE } from "../http/cookies.ts";
 import type { RequestContext } from "../http/request-context.ts";
 import type { BffRuntime } from "../runtime.ts";
@@ -14,7 +15,11 @@ export async function currentSession(runtime: BffRuntime, ctx: RequestContext): 
   if (!id) return undefined;
   ctx.logFields.sid = hashId(id);
   const { sessions } = await runtime.sessionLayer();
-  return sessions.get(id, ctx.now);
+  const session = await sessions.get(id, ctx.now);
+  // The store cannot say which (expired, deleted, tampered or never issued); the hash ties it to the login event.
+  if (!session)
+    audit(runtime.logger, AuditEvents.sessionExpired, { sessionId: id, reason: "unknown_or_expired", requestId: ctx.requestId });
+  return session;
 }
 
 /** The live session, or 401 `unauthenticated` (the handler then clears a stale cookie). */

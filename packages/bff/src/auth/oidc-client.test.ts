@@ -1,4 +1,6 @@
+import { webcrypto } from "node:crypto";
 import { IdpError } from "@spa-bff/core";
+import { importJWK, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "../config.ts";
 import { createOidcClient } from "./oidc-client.ts";
@@ -58,10 +60,15 @@ describe("createOidcClient", () => {
 
   it("keeps the old refresh token when the IdP does not rotate it, with client_secret_basic", async () => {
     // Prepare
-    const idp = scriptedIdp(endpoints, { "/token": () => Response.json({ access_token: "new-at", token_type: "Bearer", expires_in: 600 }) });
+    const idp = scriptedIdp(endpoints, {
+      "/token": () => Response.json({ access_token: "new-at", token_type: "Bearer", expires_in: 600 }),
+    });
     const client = createOidcClient(loadBffConfig(baseEnv), { fetch: idp.fetchImpl });
     // Act
-    const tokens = await client.refresh({ accessToken: "old-at", accessTokenExpiresAt: 0, refreshToken: "old-rt", scope: "items/read" }, 1000);
+    const tokens = await client.refresh(
+      { accessToken: "old-at", accessTokenExpiresAt: 0, refreshToken: "old-rt", scope: "items/read" },
+      1000,
+    );
     // Assess
     expect(tokens).toEqual({ accessToken: "new-at", accessTokenExpiresAt: 1600, refreshToken: "old-rt", scope: "items/read" });
     const tokenCall = idp.calls.find((call) => call.url === `${issuer}/token`);
@@ -74,7 +81,9 @@ describe("createOidcClient", () => {
   it("reports an invalid_grant answer as OidcRejectedError and a 5xx as IdpError", async () => {
     // Prepare
     let status = 400;
-    const idp = scriptedIdp(endpoints, { "/token": () => Response.json(status === 400 ? { error: "invalid_grant" } : { error: "server_error" }, { status }) });
+    const idp = scriptedIdp(endpoints, {
+      "/token": () => Response.json(status === 400 ? { error: "invalid_grant" } : { error: "server_error" }, { status }),
+    });
     const client = createOidcClient(loadBffConfig(baseEnv), { fetch: idp.fetchImpl });
     const tokens = { accessToken: "a", accessTokenExpiresAt: 0, refreshToken: "r" };
     // Act
@@ -136,5 +145,31 @@ describe("createOidcClient", () => {
     // Assess
     expect(down).toBeInstanceOf(IdpError);
     expect(started.url).toContain(`${issuer}/authorize`);
+  });
+
+  it("authenticates with private_key_jwt when OIDC_PRIVATE_KEY_JWK is set", async () => {
+    // Prepare
+    const pair = (await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+      "verify",
+    ])) as webcrypto.CryptoKeyPair;
+    const privateJwk = { ...(await webcrypto.subtle.exportKey("jwk", pair.privateKey)), kid: "bff-1" };
+    const publicJwk = await webcrypto.subtle.exportKey("jwk", pair.publicKey);
+    const idp = scriptedIdp(endpoints, {
+      "/token": () => Response.json({ access_token: "new-at", token_type: "Bearer", expires_in: 600 }),
+    });
+    const { OIDC_CLIENT_SECRET: _secret, ...env } = baseEnv;
+    const client = createOidcClient(loadBffConfig({ ...env, OIDC_PRIVATE_KEY_JWK: JSON.stringify(privateJwk) }), { fetch: idp.fetchImpl });
+    // Act
+    await client.refresh({ accessToken: "a", accessTokenExpiresAt: 0, refreshToken: "r" }, 0);
+    // Assess
+    const body = new URLSearchParams(idp.calls.find((call) => call.url === `${issuer}/token`)?.body);
+    expect(body.get("client_assertion_type")).toBe("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    const { payload, protectedHeader } = await jwtVerify(
+      body.get("client_assertion") ?? "",
+      await importJWK(publicJwk as Parameters<typeof importJWK>[0], "ES256"),
+    );
+    expect(protectedHeader).toMatchObject({ alg: "ES256", kid: "bff-1" });
+    expect(payload).toMatchObject({ iss: "web", sub: "web" });
   });
 });

@@ -27,6 +27,8 @@ describe("parseReturnTo", () => {
     ["an empty string", ""],
     ["a space-prefixed path", " /ok"],
     ["a data: URL", "data:text/html,hi"],
+    ["a dot segment that collapses into //", "/.//evil.example"],
+    ["a dot-dot segment that collapses into //", "/a/..//evil.example"],
     ["a path longer than 2048 characters", `/${"a".repeat(2048)}`],
   ])("falls back to / for %s", (_name, value) => {
     // Act

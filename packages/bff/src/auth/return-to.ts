@@ -28,7 +28,9 @@ export function parseReturnTo(value: string | undefined | null): string {
     return FALLBACK;
   }
   if (url.origin !== base) return FALLBACK;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const result = `${url.pathname}${url.search}${url.hash}`;
+  // Dot segments collapse during parsing ("/.//evil" becomes "//evil"), so the normalized value is checked again.
+  return result.startsWith("//") ? FALLBACK : result;
 }
 
 /** `returnTo` with `auth_error=<code>` added, for a login that ended without a session. */

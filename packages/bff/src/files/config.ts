@@ -26,14 +26,18 @@ const schema = z
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     AWS_REGION: z.string().min(1).default("us-east-1"),
   })
-  .superRefine((env, ctx) => {
-    if (!env.FILES_ROLE_ARN && !env.S3_ENDPOINT) {
-      ctx.addIssue({ code: "custom", path: ["FILES_ROLE_ARN"], message: "the federated role ARN (or S3_ENDPOINT for the local S3)" });
-    }
-    if ((env.S3_ACCESS_KEY_ID || env.S3_SECRET_ACCESS_KEY) && !env.S3_ENDPOINT) {
-      ctx.addIssue({ code: "custom", path: ["S3_ENDPOINT"], message: "the local S3 endpoint (fixed S3 keys are for the local S3 only)" });
-    }
-  });
+  .superRefine(
+    (env, ctx) => {
+      if (!env.FILES_ROLE_ARN && !env.S3_ENDPOINT) {
+        ctx.addIssue({ code: "custom", path: ["FILES_ROLE_ARN"], message: "the federated role ARN (or S3_ENDPOINT for the local S3)" });
+      }
+      if ((env.S3_ACCESS_KEY_ID || env.S3_SECRET_ACCESS_KEY) && !env.S3_ENDPOINT) {
+        ctx.addIssue({ code: "custom", path: ["S3_ENDPOINT"], message: "the local S3 endpoint (fixed S3 keys are for the local S3 only)" });
+      }
+      // Run even when a field failed, so one error names every problem; the checks only read presence.
+    },
+    { when: () => true },
+  );
 
 /**
  * Validates the file settings (`FILES_BUCKET`, `FILES_ROLE_ARN`, `S3_ENDPOINT`,

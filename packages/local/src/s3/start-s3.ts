@@ -25,6 +25,8 @@ export interface LocalS3 {
   readonly bucket: string;
   readonly port: number;
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The folder objects are kept in while running (`null` once a temporary one is removed). */
+  readonly directory: string | null;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -87,7 +89,11 @@ export async function startS3(options: StartS3Options): Promise<LocalS3> {
     get port() {
       return port;
     },
-    credentials: localS3Credentials,
+    get directory() {
+      return directory;
+    },
+    // A fresh object: the AWS SDK annotates the credentials it is given, which a frozen one would refuse.
+    credentials: { ...localS3Credentials },
     stop,
     start,
   };

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { credentialsStillValid, type FileCredentials } from "./credentials.ts";
+import { createStaticCredentialsProvider } from "./static-credentials.ts";
+
+const creds = (expiresAt: number): FileCredentials => ({
+  accessKeyId: "AKIA",
+  secretAccessKey: "secret",
+  sessionToken: "token",
+  expiresAt,
+});
+
+describe("credentialsStillValid", () => {
+  it("keeps credentials that outlive now plus the skew", () => {
+    // Act
+    const valid = credentialsStillValid(creds(1_000), 879, 120);
+    // Assess
+    expect(valid).toBe(true);
+  });
+
+  it("renews credentials that expire within the skew", () => {
+    // Act
+    const valid = credentialsStillValid(creds(1_000), 880, 120);
+    // Assess
+    expect(valid).toBe(false);
+  });
+
+  it("renews expired credentials", () => {
+    // Act
+    const valid = credentialsStillValid(creds(1_000), 1_001, 0);
+    // Assess
+    expect(valid).toBe(false);
+  });
+
+  it("uses a two-minute skew by default", () => {
+    // Act
+    const justInside = credentialsStillValid(creds(1_000), 879);
+    const justOutside = credentialsStillValid(creds(1_000), 880);
+    // Assess
+    expect([justInside, justOutside]).toEqual([true, false]);
+  });
+
+  it("asks for credentials when none are cached or the expiry is not a number", () => {
+    // Act
+    const results = [credentialsStillValid(undefined, 0), credentialsStillValid(creds(Number.NaN), 0)];
+    // Assess
+    expect(results).toEqual([false, false]);
+  });
+});
+
+describe("createStaticCredentialsProvider", () => {
+  it("hands out the fixed keys with an STS-like lifetime from now", async () => {
+    // Prepare
+    const provider = createStaticCredentialsProvider({ accessKeyId: "S3RVER", secretAccessKey: "S3RVER" });
+    // Act
+    const result = await provider.getCredentials({ sub: "alice", idToken: "ignored", now: 5_000 });
+    // Assess
+    expect(result).toEqual({ accessKeyId: "S3RVER", secretAccessKey: "S3RVER", expiresAt: 5_900 });
+    expect(credentialsStillValid(result, 5_000)).toBe(true);
+  });
+});
