@@ -34,7 +34,7 @@ export function createAuth(siteUrl: $util.Input<string>): Auth {
     domain: { prefix: `${$app.name}-${$app.stage}` },
     transform: {
       userPool: (args) => {
-        // No self sign-up: accounts are created by an administrator (docs/deploy.md).
+        // No self sign-up: accounts are created by an administrator (README, "Deploy to AWS").
         args.adminCreateUserConfig = { allowAdminCreateUserOnly: true };
         args.passwordPolicy = {
           minimumLength: 12,
