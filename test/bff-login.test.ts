@@ -178,4 +178,23 @@ describe("BFF login and callback", () => {
     expect(response.status).toBe(200);
     expect(response.json()).toEqual({ authenticated: false });
   });
+
+  it("ends a login that took longer than 10 minutes at returnTo with auth_error=login_expired, without a session", async () => {
+    // Prepare
+    const browser = new TestBrowser();
+    const callbackUrl = await loginUntilCallback(stack, browser, "alice");
+    const count = await stack.dynamo.count();
+    stack.clock.offset = 601;
+    let response: Awaited<ReturnType<TestBrowser["request"]>>;
+    try {
+      // Act
+      response = await browser.request(callbackUrl);
+    } finally {
+      stack.clock.offset = 0;
+    }
+    // Assess
+    expect(response.status).toBe(302);
+    expect(response.location).toBe(`${stack.edge.url}/items?auth_error=login_expired`);
+    expect(await stack.dynamo.count()).toBe(count);
+  });
 });

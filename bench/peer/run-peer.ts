@@ -14,7 +14,15 @@ import { apacheConfig } from "./apache-config.ts";
 const apacheBinary = "/usr/sbin/apache2";
 const openidcModule = "/usr/lib/apache2/modules/mod_auth_openidc.so";
 
-export type PeerResult = { skipped: string } | { server: string; loads: Record<string, LoadPair> };
+/** One concurrency level through Apache, and against its API directly in the same run. */
+export interface PeerPair {
+  apache: LoadPair["bff"];
+  upstream: LoadPair["upstream"];
+  addedP50Ms: number;
+  latencyRatio: number;
+}
+
+export type PeerResult = { skipped: string } | { server: string; loads: Record<string, PeerPair> };
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -151,9 +159,9 @@ export async function runPeer(
     }
     const cookie = browser.cookieHeader(new URL(origin).host);
     const token = await peerAccessToken(origin, cookie);
-    const loads: Record<string, LoadPair> = {};
+    const loads: Record<string, PeerPair> = {};
     for (const { concurrency, seconds } of plan) {
-      loads[`c${concurrency}`] = await loadPair(
+      const { bff: apache, ...rest } = await loadPair(
         { url: `${origin}/private/items`, headers: { cookie, accept: "application/json" } },
         { url: `${gateway.url}/items`, headers: { authorization: `Bearer ${token}`, accept: "application/json" } },
         concurrency,
@@ -161,6 +169,7 @@ export async function runPeer(
         getItemP50Ms,
         bench.workDir,
       );
+      loads[`c${concurrency}`] = { apache, ...rest };
     }
     return { server: await peerVersions(), loads };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { type AttributeValue, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import { createKmsKeyProvider, createSealer, createSessionService, hashSessionId } from "../../packages/bff/src/session/index.ts";
 import type { SessionUser, TokenSet } from "../../packages/bff/src/session/types.ts";
@@ -35,12 +35,18 @@ export interface BffWarmResult {
   p50Ms: number;
   p90Ms: number;
   p99Ms: number;
+  /** Requests per second of this process with `rpsConcurrency` requests in flight (dynalite and the upstream run in another process). */
   rps: number;
+  /** CPU time this process spent per request in that run (BFF, SDK and HTTP client): 1000 / this is the CPU-bound ceiling of one core. */
+  cpuMsPerRequest: number;
   perRequest: PerRequestCounts;
   /** The first request of a fresh handler on an existing session (it decrypts the data key once). */
   firstRequest: PerRequestCounts & { ms: number };
   /** p50/p99 of one strongly consistent GetItem of the session on the same dynalite. */
   getItem: { p50Ms: number; p99Ms: number };
+  /** The stored session item's size by DynamoDB's rules; a strongly consistent read costs one RRU per 4 KB. */
+  sessionItemBytes: number;
+  readUnitsPerRead: number;
   requests: number;
   statuses: Record<string, number>;
 }
@@ -134,6 +140,7 @@ export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult
   let completed = 0;
   const deadline = performance.now() + input.rpsSeconds * 1000;
   const rpsStart = performance.now();
+  const cpuStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: input.rpsConcurrency }, async () => {
       while (performance.now() < deadline) {
@@ -143,6 +150,8 @@ export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult
     }),
   );
   const rps = completed / ((performance.now() - rpsStart) / 1000);
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / Math.max(1, completed);
 
   const key = { pk: { S: hashSessionId(session.id) } };
   const getItemTimes: number[] = [];
@@ -152,6 +161,8 @@ export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult
     if (i >= 100) getItemTimes.push(performance.now() - start);
   }
   const getItem = summarize(getItemTimes);
+  const stored = await creatorClient.send(new GetItemCommand({ TableName: input.sessionsTable, Key: key, ConsistentRead: true }));
+  const sessionItemBytes = itemBytes(stored.Item ?? {});
   await creator.delete(session.id);
   dynamodb.destroy();
   creatorClient.destroy();
@@ -162,10 +173,28 @@ export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult
     p90Ms: latency.p90Ms,
     p99Ms: latency.p99Ms,
     rps: Math.round(rps),
+    cpuMsPerRequest: round(cpuMsPerRequest, 3),
     perRequest,
     firstRequest,
     getItem: { p50Ms: getItem.p50Ms, p99Ms: getItem.p99Ms },
+    sessionItemBytes,
+    readUnitsPerRead: Math.max(1, Math.ceil(sessionItemBytes / 4096)),
     requests: input.requests,
     statuses,
   };
+}
+
+/** An item's size as DynamoDB bills it: attribute names plus values (strings and binaries by bytes, numbers about 1 byte per 2 digits). */
+function itemBytes(item: Record<string, AttributeValue>): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(item)) {
+    bytes += Buffer.byteLength(name);
+    if (value.S !== undefined) bytes += Buffer.byteLength(value.S);
+    else if (value.N !== undefined) bytes += Math.ceil(value.N.replace(/^-|\./g, "").length / 2) + 1;
+    else if (value.B !== undefined) bytes += value.B.length;
+    else if (value.BOOL !== undefined || value.NULL !== undefined) bytes += 1;
+    else if (value.M !== undefined) bytes += 3 + itemBytes(value.M);
+    else bytes += Buffer.byteLength(JSON.stringify(value));
+  }
+  return bytes;
 }

@@ -54,7 +54,8 @@ const path = fc.oneof(
   fc.constantFrom("/auth/login", "/auth/callback", "/auth/session", "/auth/logout", "/api/items", "/api/items/1", "/api/", "/api", "/auth/", "/"),
   fc.webPath().map((p) => `/api${p}`),
   fc.string().map((s) => `/auth/${s}`),
-  fc.string({ unit: "binary" }),
+  // A function URL's rawPath always starts with "/".
+  fc.string({ unit: "binary" }).map((s) => `/${s}`),
 );
 const headerName = fc.constantFrom("x-csrf", "origin", "sec-fetch-site", "sec-fetch-mode", "content-type", "content-length", "x-request-id", "x-http-method-override", "host", "x-forwarded-host", "authorization", "cookie");
 const headerValue = fc.oneof(fc.constantFrom("1", origin, "https://evil.example", "null", "same-origin", "cross-site", "navigate", "application/json", "999999999"), fc.string({ unit: "binary" }));
@@ -104,6 +105,25 @@ describe("BFF handler (property)", () => {
     );
     expect(lines.join("\n")).not.toContain(accessToken);
     expect(lines.join("\n")).not.toContain(session.id);
+  });
+
+  it("answers 404 not_found, not a 500, to an event without a path (a malformed event, not one a function URL sends)", async () => {
+    // Prepare
+    const { handler } = await setup();
+    const event = {
+      version: "2.0",
+      routeKey: "$default",
+      rawPath: "",
+      rawQueryString: "",
+      headers: { "x-csrf": "1", origin },
+      requestContext: { http: { method: "GET", path: "" }, requestId: "fuzz" },
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2;
+    // Act
+    const result = await handler(event);
+    // Assess
+    expect(result.statusCode).toBe(404);
+    expect(JSON.parse(result.body ?? "")).toEqual({ error: "not_found", message: "No such route" });
   });
 
   it("changes no session for a request that does not carry the live session cookie", async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { credentialsStillValid, type FileCredentials } from "./credentials.ts";
+import {
+  type CredentialsProvider,
+  type CredentialsRequest,
+  credentialsStillValid,
+  type FileCredentials,
+  resolveCredentials,
+} from "./credentials.ts";
 import { createStaticCredentialsProvider } from "./static-credentials.ts";
 
 const creds = (expiresAt: number): FileCredentials => ({
@@ -56,5 +62,49 @@ describe("createStaticCredentialsProvider", () => {
     // Assess
     expect(result).toEqual({ accessKeyId: "S3RVER", secretAccessKey: "S3RVER", expiresAt: 5_900 });
     expect(credentialsStillValid(result, 5_000)).toBe(true);
+  });
+});
+
+describe("resolveCredentials", () => {
+  function countingProvider(): CredentialsProvider & { requests: CredentialsRequest[] } {
+    const requests: CredentialsRequest[] = [];
+    return {
+      requests,
+      async getCredentials(request) {
+        requests.push(request);
+        return creds(request.now + 900);
+      },
+    };
+  }
+
+  it("reuses cached credentials that are still valid without asking the provider", async () => {
+    // Prepare
+    const provider = countingProvider();
+    const cached = creds(2_000);
+    // Act
+    const result = await resolveCredentials(provider, cached, { sub: "alice", idToken: "id-token", now: 1_000 });
+    // Assess
+    expect(result).toEqual({ credentials: cached, renewed: false });
+    expect(provider.requests).toHaveLength(0);
+  });
+
+  it("asks the provider once when the cached credentials are about to expire", async () => {
+    // Prepare
+    const provider = countingProvider();
+    // Act
+    const result = await resolveCredentials(provider, creds(1_100), { sub: "alice", idToken: "id-token", now: 1_000 });
+    // Assess
+    expect(result).toEqual({ credentials: creds(1_900), renewed: true });
+    expect(provider.requests).toEqual([{ sub: "alice", idToken: "id-token", now: 1_000 }]);
+  });
+
+  it("asks the provider when nothing is cached", async () => {
+    // Prepare
+    const provider = countingProvider();
+    // Act
+    const result = await resolveCredentials(provider, undefined, { sub: "alice", idToken: "id-token", now: 1_000 });
+    // Assess
+    expect(result.renewed).toBe(true);
+    expect(provider.requests).toHaveLength(1);
   });
 });

@@ -49,3 +49,22 @@ export function credentialsStillValid(
 ): creds is FileCredentials {
   return creds !== undefined && Number.isFinite(creds.expiresAt) && creds.expiresAt - skew > now;
 }
+
+/**
+ * The credentials to use now: the cached ones while {@link credentialsStillValid},
+ * otherwise fresh ones from the provider. `renewed` tells the BFF to write
+ * the new set into the session (and only then).
+ *
+ * @example
+ * const { credentials, renewed } = await resolveCredentials(provider, session.files, { sub, idToken, now });
+ * if (renewed) await saveFileCredentials(session, credentials);
+ */
+export async function resolveCredentials(
+  provider: CredentialsProvider,
+  cached: FileCredentials | undefined,
+  request: CredentialsRequest,
+  skew: number = defaultCredentialsSkewSeconds,
+): Promise<{ credentials: FileCredentials; renewed: boolean }> {
+  if (credentialsStillValid(cached, request.now, skew)) return { credentials: cached, renewed: false };
+  return { credentials: await provider.getCredentials(request), renewed: true };
+}

@@ -3,7 +3,7 @@ export { loadFilesConfig, localS3Credentials } from "./config.ts";
 export type { FilesConfig } from "./config.ts";
 export { createFiles } from "./create-files.ts";
 export type { Files } from "./create-files.ts";
-export { credentialsStillValid, defaultCredentialsSkewSeconds } from "./credentials.ts";
+export { credentialsStillValid, defaultCredentialsSkewSeconds, resolveCredentials } from "./credentials.ts";
 export type { CredentialsProvider, CredentialsRequest, FileCredentials } from "./credentials.ts";
 export { sanitizeFileName } from "./file-name.ts";
 export { createFileStorage, maxListedFiles, presignedUrlSeconds } from "./file-storage.ts";

@@ -65,9 +65,15 @@ export async function startS3(options: StartS3Options): Promise<LocalS3> {
     });
     // Koa runs its stack in order: this check comes before s3rver's routes and its own (V2-only) signature check.
     instance.middleware.unshift(signatureCheck(new URL(options.corsOrigin).origin));
-    const address = await instance.run();
-    port = address.port;
-    server = instance;
+    try {
+      const address = await instance.run();
+      port = address.port;
+      server = instance;
+    } catch (error) {
+      // A port already taken must not leave a temporary folder behind.
+      if (options.dataDir === null && directory) await rm(directory, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   async function stop(): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
@@ -51,7 +52,7 @@ export function createFakeCognito(options: { users: FakeUser[]; preventUserExist
     if (input.ClientId !== CLIENT_ID || input.AuthFlow !== "CUSTOM_AUTH" || params.CHALLENGE_NAME !== "SRP_A" || !params.SRP_A) throw notAuthorized();
     checkSecretHash(params.USERNAME, params.SECRET_HASH);
     const user = options.users.find((candidate) => candidate.username.toLowerCase() === params.USERNAME?.toLowerCase());
-    const server = user ? servers.get(user.username) : options.preventUserExistenceErrors ? createSrpServer({ userPoolId: POOL_ID, userIdForSrp: String(params.USERNAME), password: `unknown-${Math.random()}` }) : undefined;
+    const server = user ? servers.get(user.username) : options.preventUserExistenceErrors ? createSrpServer({ userPoolId: POOL_ID, userIdForSrp: String(params.USERNAME), password: randomBytes(16).toString("hex") }) : undefined;
     if (!server) throw new UserNotFoundException({ message: "User does not exist.", $metadata: {} });
     const challenge = server.challenge(params.SRP_A);
     const session = newSession();

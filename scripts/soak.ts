@@ -1,0 +1,125 @@
+/**
+ * Soak: 50,000 authenticated `GET /api/items` through the local edge at
+ * concurrency 32, with exactly one session refresh in the middle, measuring
+ * the memory of this process (the BFF runs in it, with the whole platform).
+ *
+ * The refresh is forced, not timed: when half the requests have answered,
+ * the stored access token's expiry is set to now (through the session layer,
+ * as a token nearing its end would look), so the next request refreshes it
+ * once and every later one uses the new token, however fast this machine is.
+ *
+ * Ends with one line: `soak: N requests, E errors, R refreshes, rss +X MB`.
+ * Exits non-zero when E > 0, R != 1 or the rss growth exceeds the bound.
+ *
+ * Usage: npm run soak [-- --requests 50000 --connections 32 --max-rss-mb 64]
+ */
+import { runInNewContext } from "node:vm";
+import { setFlagsFromString } from "node:v8";
+import { parseArgs } from "node:util";
+
+// Quiet logs before any logger is built: the soak judges by its counters.
+process.env.LOG_LEVEL ??= "ERROR";
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: "string", default: "50000" },
+    connections: { type: "string", default: "32" },
+    warmup: { type: "string", default: "3000" },
+    "max-rss-mb": { type: "string", default: "64" },
+  },
+});
+const total = Number(values.requests);
+const connections = Number(values.connections);
+const warmup = Number(values.warmup);
+const maxRssMb = Number(values["max-rss-mb"]);
+
+/** A full GC when it can be had (`--expose-gc`, or the V8 flag set at run time), so rss compares live memory. */
+function collector(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as (() => void) | undefined;
+  return gc ?? (() => undefined);
+}
+
+async function settle(gc: () => void): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return process.memoryUsage().rss;
+}
+
+type AutocannonResult = { errors: number; timeouts: number; non2xx: number; requests: { total: number; average: number }; latency: { p99: number } };
+type AutocannonInstance = NodeJS.EventEmitter & { stop(): void };
+type Autocannon = (options: Record<string, unknown>, done: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+
+async function main(): Promise<number> {
+  const gc = collector();
+  const { default: autocannon } = (await import("autocannon")) as unknown as { default: Autocannon };
+  const { startTestPlatform } = await import("../test/support/platform.ts");
+  const { Browser, login, spaHeaders } = await import("../test/support/browser.ts");
+
+  const tp = await startTestPlatform({ platform: { authorizerCacheTtlSeconds: 300 } });
+  try {
+    const { sessionId } = await login(tp, new Browser(), "alice");
+    const headers = { ...spaHeaders(tp.app), cookie: `__Host-session=${sessionId}` };
+    const url = `${tp.app.replace("localhost", "127.0.0.1")}/api/items`;
+    const idp = tp.platform.parts.idp;
+
+    const run = (amount: number, onResponse?: (count: number) => void) =>
+      new Promise<AutocannonResult>((resolve, reject) => {
+        let count = 0;
+        const instance = autocannon({ url, connections, amount, headers: { ...headers, host: new URL(tp.app).host }, timeout: 30 }, (error, result) =>
+          error ? reject(error) : resolve(result),
+        );
+        if (onResponse) instance.on("response", () => onResponse(++count));
+      });
+
+    // Warm-up: JIT, key caches, sockets, the authorizer cache; not counted.
+    const warm = await run(warmup);
+    if (warm.errors + warm.timeouts + warm.non2xx > 0) throw new Error(`warm-up failed: ${warm.non2xx} non-2xx, ${warm.errors} errors`);
+    const rssBefore = await settle(gc);
+    const refreshesBefore = idp.grantCount("refresh_token");
+
+    let expiry: Promise<void> | undefined;
+    const forceExpiry = async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const now = Math.floor(Date.now() / 1000);
+        const session = await tp.sessions.get(sessionId, now);
+        if (!session) throw new Error("the soak session is gone");
+        const result = await tp.sessions.updateTokens(session, { ...session.tokens, accessTokenExpiresAt: now }, now);
+        if (result.ok) return;
+      }
+      throw new Error("could not force the access token's expiry");
+    };
+    const started = Date.now();
+    const result = await run(total, (count) => {
+      if (count === Math.floor(total / 2)) expiry = forceExpiry();
+    });
+    await expiry;
+    const seconds = (Date.now() - started) / 1000;
+    const rssAfter = await settle(gc);
+
+    const errors = result.errors + result.timeouts + result.non2xx;
+    const refreshes = idp.grantCount("refresh_token") - refreshesBefore;
+    const growthMb = (rssAfter - rssBefore) / (1024 * 1024);
+    console.log(
+      `soak detail: ${(total / seconds).toFixed(0)} req/s over ${seconds.toFixed(1)} s, p99 ${result.latency.p99} ms, ` +
+        `rss ${(rssBefore / 1048576).toFixed(1)} -> ${(rssAfter / 1048576).toFixed(1)} MB (bound +${maxRssMb} MB), ` +
+        `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+    console.log(`soak: ${result.requests.total} requests, ${errors} errors, ${refreshes} refreshes, rss ${growthMb >= 0 ? "+" : ""}${growthMb.toFixed(1)} MB`);
+    return errors === 0 && refreshes === 1 && result.requests.total === total && growthMb <= maxRssMb ? 0 : 1;
+  } finally {
+    await tp.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`soak failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    process.exit(1);
+  },
+);
