@@ -1,12 +1,15 @@
 /**
- * Bundles each Lambda handler with esbuild into dist/<name>/index.mjs, with a
- * metafile beside it (the benchmarks read it for the largest inputs).
+ * Bundles each Lambda handler with esbuild into dist/<name>/, the way SST's
+ * deploy build does (ESM, minified, keepNames, module-first resolution, code
+ * splitting, the plugins of scripts/lambda-bundle), with a metafile beside it
+ * that the benchmarks read for the largest inputs.
  * Usage: npm run build [-- --quiet]
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build, type Metafile } from "esbuild";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build, type Metafile, type Plugin } from "esbuild";
+import { lambdaBundle } from "./lambda-bundle/options.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -22,41 +25,66 @@ export type LambdaName = keyof typeof lambdaEntries;
 
 export interface BundleResult {
   name: LambdaName;
+  /** The entry file Lambda loads at cold start. */
   outfile: string;
-  bytes: number;
+  /** Bytes loaded at cold start (the entry and the chunks it imports statically). */
+  entryBytes: number;
+  /** Bytes of every file, lazy chunks included. */
+  totalBytes: number;
   metafile: Metafile;
 }
 
-/** Bundles one handler the way it ships: ESM, minified, Node 22 target, AWS SDK v3 bundled (pinned versions, not the runtime's). */
+/** Bundles one handler as it ships. */
 export async function bundleLambda(name: LambdaName, outDir = join(root, "dist")): Promise<BundleResult> {
-  const outfile = join(outDir, name, "index.mjs");
-  await mkdir(dirname(outfile), { recursive: true });
+  const dir = join(outDir, name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const plugins = ((await import(pathToFileURL(join(root, lambdaBundle.plugins)).href)) as { default: Plugin[] }).default;
   const result = await build({
-    entryPoints: [join(root, lambdaEntries[name])],
-    outfile,
+    absWorkingDir: root,
+    entryPoints: { index: join(root, lambdaEntries[name]) },
+    outdir: dir,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    splitting: lambdaBundle.splitting,
     bundle: true,
     minify: true,
     format: "esm",
     platform: "node",
     target: "node22",
-    // Error classes are matched by name in logs; keep them readable after minification.
+    mainFields: ["module", "main"],
     keepNames: true,
-    metafile: true,
     legalComments: "none",
-    // Some dependencies still call require() on Node built-ins from ESM.
+    plugins,
+    metafile: true,
+    // Some dependencies still call require() on Node built-ins from ESM (SST adds the same banner).
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: "warning",
   });
-  await writeFile(join(outDir, name, "meta.json"), JSON.stringify(result.metafile));
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  return { name, outfile, bytes, metafile: result.metafile };
+  await writeFile(join(dir, "meta.json"), JSON.stringify(result.metafile));
+  const outputs = result.metafile.outputs;
+  const outfile = join(dir, "index.mjs");
+  const entryKey = Object.keys(outputs).find((key) => resolve(root, key) === outfile);
+  if (!entryKey) throw new Error(`esbuild produced no entry file for ${name}`);
+  const loaded = new Set<string>();
+  const visit = (key: string) => {
+    if (loaded.has(key)) return;
+    loaded.add(key);
+    for (const imported of outputs[key]?.imports ?? []) if (imported.kind === "import-statement") visit(imported.path);
+  };
+  visit(entryKey);
+  const size = (keys: Iterable<string>) => [...keys].reduce((sum, key) => sum + (outputs[key]?.bytes ?? 0), 0);
+  return { name, outfile, entryBytes: size(loaded), totalBytes: size(Object.keys(outputs).filter((key) => key.endsWith(".mjs"))), metafile: result.metafile };
 }
 
 async function main(): Promise<void> {
   const quiet = process.argv.includes("--quiet");
   for (const name of Object.keys(lambdaEntries) as LambdaName[]) {
-    const { outfile, bytes } = await bundleLambda(name);
-    if (!quiet) console.log(`${name.padEnd(11)} ${(bytes / 1024).toFixed(1).padStart(8)} KB  ${outfile.replace(`${root}/`, "")}`);
+    const { outfile, entryBytes, totalBytes } = await bundleLambda(name);
+    if (!quiet) {
+      const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`.padStart(10);
+      console.log(`${name.padEnd(11)} cold start ${kb(entryBytes)}   all chunks ${kb(totalBytes)}   ${outfile.replace(`${root}/`, "")}`);
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { itemsTable, routeRules } from "@spa-bff/core/infra";
 import type { Auth } from "./auth.ts";
 import type { Network } from "./network.ts";
 import { isProduction } from "./stage.ts";
+import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
 
 
 export interface Api {
@@ -36,6 +37,7 @@ export function createApi(network: Network, auth: Auth): Api {
   const authorizerFunction = new sst.aws.Function("ApiAuthorizer", {
     handler: "packages/authorizer/src/lambda.handler",
     runtime: "nodejs22.x",
+    nodejs: lambdaBundle,
     memory: "256 MB",
     timeout: "10 seconds",
     environment: {
@@ -50,6 +52,7 @@ export function createApi(network: Network, auth: Auth): Api {
   const items = new sst.aws.Function("ApiItems", {
     handler: "packages/api/src/lambda.handler",
     runtime: "nodejs22.x",
+    nodejs: lambdaBundle,
     memory: "256 MB",
     timeout: "10 seconds",
     environment: { ITEMS_TABLE: table.name, LOG_LEVEL: "INFO" },

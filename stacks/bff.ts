@@ -3,6 +3,7 @@ import type { Api } from "./api.ts";
 import type { Auth } from "./auth.ts";
 import type { Network } from "./network.ts";
 import { appName, isProduction } from "./stage.ts";
+import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
 
 /**
  * The KMS encryption context the BFF passes on every GenerateDataKey and
@@ -128,6 +129,7 @@ export function createBff(network: Network, auth: Auth, api: Api, router: sst.aw
       new sst.aws.Function(route.name, {
         handler: "packages/bff/src/lambda.handler",
         runtime: "nodejs22.x",
+        nodejs: lambdaBundle,
         memory: "512 MB",
         // Longer than UPSTREAM_TIMEOUT_MS (8 s) so a slow upstream ends in our 504 JSON, not a Lambda timeout.
         timeout: "15 seconds",

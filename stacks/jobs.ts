@@ -1,6 +1,7 @@
 import type { Api } from "./api.ts";
 import { type Auth, itemsScopes } from "./auth.ts";
 import type { Network } from "./network.ts";
+import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
 
 /**
  * The scheduled M2M job: client_credentials against Cognito, then the
@@ -12,6 +13,7 @@ export function createJobs(network: Network, auth: Auth, api: Api): sst.aws.Cron
     function: {
       handler: "packages/m2m/src/lambda.handler",
       runtime: "nodejs22.x",
+      nodejs: lambdaBundle,
       memory: "256 MB",
       timeout: "30 seconds",
       vpc: network.vpc,

@@ -27,12 +27,15 @@ try {
   outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
 }
 const answered = performance.now();
-process.stdout.write(`${JSON.stringify({ importMs: imported - start, requestMs: answered - imported, totalMs: answered - start, ...outcome })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ importMs: imported - start, requestMs: answered - imported, totalMs: answered - start, ...outcome })}\n`,
+);
 // Keep-alive sockets of SDK clients would hold the process open; the measurement is done.
 process.exit(0);
 
 function describe(result) {
   if (result && typeof result.statusCode === "number") return { ok: result.statusCode < 400, status: result.statusCode };
-  if (result?.policyDocument) return { ok: result.policyDocument.Statement.some((statement) => statement.Effect === "Allow"), status: "policy" };
+  if (result?.policyDocument)
+    return { ok: result.policyDocument.Statement.some((statement) => statement.Effect === "Allow"), status: "policy" };
   return { ok: result !== undefined, status: "result" };
 }

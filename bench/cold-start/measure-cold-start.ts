@@ -95,7 +95,8 @@ export async function measureColdStarts(
       }
       if (!parsed?.ok) {
         failures += 1;
-        failure ??= parsed?.error ?? `status ${String(parsed?.status)}; ${output.stderr.trim().split("\n").slice(-3).join(" ")}`.slice(0, 300);
+        failure ??=
+          parsed?.error ?? `status ${String(parsed?.status)}; ${output.stderr.trim().split("\n").slice(-3).join(" ")}`.slice(0, 300);
         continue;
       }
       totals.push(parsed.totalMs);

@@ -97,7 +97,9 @@ export function computeCostModel(inputs: CostInputs, assumptions: CostAssumption
     {
       item: "DynamoDB (sessions)",
       usdPerMillion:
-        (inputs.readsPerRequest * inputs.readUnitsPerRead * prices.dynamodbReadRequestUnit + inputs.writesPerRequest * prices.dynamodbWriteRequestUnit) * million,
+        (inputs.readsPerRequest * inputs.readUnitsPerRead * prices.dynamodbReadRequestUnit +
+          inputs.writesPerRequest * prices.dynamodbWriteRequestUnit) *
+        million,
       basis: `${inputs.readsPerRequest} strongly consistent read(s) x ${inputs.readUnitsPerRead} RRU, ${inputs.writesPerRequest} writes per call (idle touch <= 1 per session per 5 min)`,
     },
     {
@@ -120,10 +122,13 @@ export function computeCostModel(inputs: CostInputs, assumptions: CostAssumption
     perMillion.reduce((sum, line) => sum + line.usdPerMillion, 0),
     4,
   );
-  const sharedPerMillion: CostLine[] = [{ item: "API Gateway (private REST)", usdPerMillion: round(prices.apiGatewayRestRequest * million, 2), basis: "both designs call it" }];
+  const sharedPerMillion: CostLine[] = [
+    { item: "API Gateway (private REST)", usdPerMillion: round(prices.apiGatewayRestRequest * million, 2), basis: "both designs call it" },
+  ];
   const tasks = 2;
   const fargateUsd = round(
-    tasks * prices.hoursPerMonth * (0.5 * prices.fargateVcpuHour + 1 * prices.fargateGbHour) + prices.hoursPerMonth * (prices.albHour + prices.albLcuHour),
+    tasks * prices.hoursPerMonth * (0.5 * prices.fargateVcpuHour + 1 * prices.fargateGbHour) +
+      prices.hoursPerMonth * (prices.albHour + prices.albLcuHour),
     2,
   );
   const byVolume = [1e6, 1e7, 1e8].map((callsPerMonth) => ({
@@ -136,7 +141,11 @@ export function computeCostModel(inputs: CostInputs, assumptions: CostAssumption
     perMillion,
     totalPerMillion,
     sharedPerMillion,
-    fargateMonthly: { tasks, usd: fargateUsd, basis: `${tasks} x (0.5 vCPU + 1 GB) x 730 h + ALB hour + 1 LCU; fixed whatever the traffic (more tasks above their capacity)` },
+    fargateMonthly: {
+      tasks,
+      usd: fargateUsd,
+      basis: `${tasks} x (0.5 vCPU + 1 GB) x 730 h + ALB hour + 1 LCU; fixed whatever the traffic (more tasks above their capacity)`,
+    },
     byVolume,
   };
 }

@@ -93,7 +93,11 @@ export function scheduledEvent(): ScheduledEvent {
   };
 }
 
-function restRequestContext(method: string, resource: string, authorizer: Record<string, unknown> | undefined): APIGatewayProxyEvent["requestContext"] {
+function restRequestContext(
+  method: string,
+  resource: string,
+  authorizer: Record<string, unknown> | undefined,
+): APIGatewayProxyEvent["requestContext"] {
   const now = Date.now();
   return {
     accountId,

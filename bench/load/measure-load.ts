@@ -28,11 +28,23 @@ export interface LoadTarget {
  */
 export async function loadOnce(target: LoadTarget, connections: number, seconds: number, workDir: string): Promise<LoadFigures> {
   const file = join(workDir, `load-${connections}-${Date.now()}.json`);
-  await writeFile(file, JSON.stringify({ url: target.url, headers: target.headers, connections, duration: seconds, timeout: 10 }), { mode: 0o600 });
+  await writeFile(file, JSON.stringify({ url: target.url, headers: target.headers, connections, duration: seconds, timeout: 10 }), {
+    mode: 0o600,
+  });
   const run = await runNode([child, file]);
   const line = run.stdout.trim().split("\n").pop() ?? "";
-  if (run.code !== 0 || !line.startsWith("{")) throw new Error(`autocannon failed (exit ${run.code}): ${run.stderr.trim().split("\n").slice(-5).join(" ")}`);
-  const raw = JSON.parse(line) as { rps: number; total: number; p50Ms: number; p90Ms: number; p99Ms: number; non2xx: number; errors: number; timeouts: number };
+  if (run.code !== 0 || !line.startsWith("{"))
+    throw new Error(`autocannon failed (exit ${run.code}): ${run.stderr.trim().split("\n").slice(-5).join(" ")}`);
+  const raw = JSON.parse(line) as {
+    rps: number;
+    total: number;
+    p50Ms: number;
+    p90Ms: number;
+    p99Ms: number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+  };
   return {
     rps: Math.round(raw.rps),
     p50Ms: round(raw.p50Ms, 2),
@@ -53,7 +65,14 @@ export interface LoadPair {
 }
 
 /** The BFF path and the upstream alone, one after the other in the same run, at one concurrency. */
-export async function loadPair(bff: LoadTarget, upstream: LoadTarget, connections: number, seconds: number, getItemP50Ms: number, workDir: string): Promise<LoadPair> {
+export async function loadPair(
+  bff: LoadTarget,
+  upstream: LoadTarget,
+  connections: number,
+  seconds: number,
+  getItemP50Ms: number,
+  workDir: string,
+): Promise<LoadPair> {
   const viaBff = await loadOnce(bff, connections, seconds, workDir);
   const direct = await loadOnce(upstream, connections, seconds, workDir);
   return {

@@ -107,7 +107,9 @@ export async function runPeer(
     });
     stops.push(() => idp.stop());
     const authorizer = createAuthorizerHandler(loadAuthorizerConfig({ JWT_ISSUER: idp.issuer, JWT_CLIENT_IDS: web.clientId }));
-    const api = createApiHandler(loadApiConfig({ ITEMS_TABLE: bench.platform.tables.Items, DYNAMODB_ENDPOINT: bench.platform.urls.dynamo }));
+    const api = createApiHandler(
+      loadApiConfig({ ITEMS_TABLE: bench.platform.tables.Items, DYNAMODB_ENDPOINT: bench.platform.urls.dynamo }),
+    );
     const gateway = await startGateway({
       port: 0,
       stage: "local",
@@ -182,9 +184,12 @@ export async function runPeer(
 /** Package versions, so the peer's figures name what was measured. */
 async function peerVersions(): Promise<string> {
   const query = (args: string[]) =>
-    new Promise<string>((resolve) => execFile(args[0] ?? "", args.slice(1), (error, stdout) => resolve(error ? "unknown" : stdout.trim())));
-  const apache = await query(["dpkg-query", "-W", "-f=${Version}", "apache2"]);
-  const openidc = await query(["dpkg-query", "-W", "-f=${Version}", "libapache2-mod-auth-openidc"]);
+    // `dpkg-query -W <package>` prints "<package>\t<version>".
+    new Promise<string>((resolve) =>
+      execFile(args[0] ?? "", args.slice(1), (error, stdout) => resolve(error ? "unknown" : (stdout.trim().split("\t")[1] ?? "unknown"))),
+    );
+  const apache = await query(["dpkg-query", "-W", "apache2"]);
+  const openidc = await query(["dpkg-query", "-W", "libapache2-mod-auth-openidc"]);
   return `apache2 ${apache}, libapache2-mod-auth-openidc ${openidc} (Debian)`;
 }
 

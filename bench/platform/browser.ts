@@ -42,7 +42,13 @@ export function createBrowser(): Browser {
     }
     const response = await new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
       const req = httpRequest(
-        { host: url.hostname === "localhost" ? "127.0.0.1" : url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: form ? "POST" : "GET", headers: { host: url.host, ...headers } },
+        {
+          host: url.hostname === "localhost" ? "127.0.0.1" : url.hostname,
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          method: form ? "POST" : "GET",
+          headers: { host: url.host, ...headers },
+        },
         (res) => {
           let text = "";
           res.setEncoding("utf8").on("data", (chunk: string) => {
@@ -64,7 +70,12 @@ export function createBrowser(): Browser {
       else cookies.set(name, value);
     }
     const location = response.headers.location;
-    return { status: response.status, url: url.href, location: location === undefined ? undefined : new URL(location, url).href, body: response.body };
+    return {
+      status: response.status,
+      url: url.href,
+      location: location === undefined ? undefined : new URL(location, url).href,
+      body: response.body,
+    };
   }
 
   async function follow(target: string, stopAt?: string, form?: Record<string, string>): Promise<Page> {
@@ -85,7 +96,12 @@ export function createBrowser(): Browser {
  * the demo user's credentials and follows redirects until `stopAt` (or the
  * end). Returns the last page.
  */
-export async function loginAtIdp(browser: Browser, start: string, credentials: { username: string; password: string }, stopAt?: string): Promise<Page> {
+export async function loginAtIdp(
+  browser: Browser,
+  start: string,
+  credentials: { username: string; password: string },
+  stopAt?: string,
+): Promise<Page> {
   const page = await browser.follow(start, stopAt);
   if (stopAt !== undefined && page.location?.startsWith(stopAt)) return page;
   const action = /<form[^>]*action="([^"]*)"/.exec(page.body)?.[1];

@@ -5,7 +5,8 @@ const lambdas: LambdaKey[] = ["bff", "authorizer", "api", "m2m"];
 function table(title: string, header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? "").length)));
-  const line = (row: string[]) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ");
+  const line = (row: string[]) =>
+    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ");
   return [`\n${title}`, line(header), widths.map((width) => "-".repeat(width)).join("  "), ...cells.slice(1).map(line)].join("\n");
 }
 
@@ -14,7 +15,9 @@ const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 /** The human-readable summary of a run, for the terminal. */
 export function formatReport(results: BenchResults): string {
   const { machine, bundles, coldStart, warm, load, peer, costModel } = results;
-  const parts: string[] = [`spa-bff benchmarks: ${machine.cpus} x ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}, ${machine.date}`];
+  const parts: string[] = [
+    `spa-bff benchmarks: ${machine.cpus} x ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}, ${machine.date}`,
+  ];
   parts.push(
     table(
       "Bundles (esbuild, minified)",
@@ -54,29 +57,62 @@ export function formatReport(results: BenchResults): string {
           bff.cpuMsPerRequest,
           `DynamoDB ${JSON.stringify(bff.perRequest.dynamodb)} writes ${bff.perRequest.dynamodbWrites}, KMS ${bff.perRequest.kms}, IdP ${bff.perRequest.idp}`,
         ],
-        ["  one GetItem (dynalite)", bff.getItem.p50Ms, bff.getItem.p99Ms, "", "", `session item ${bff.sessionItemBytes} B = ${bff.readUnitsPerRead} RRU`],
-        ["authorizer", warm.authorizer.p50Ms, warm.authorizer.p99Ms, "", "", `JWKS fetches per 1000: ${warm.authorizer.jwksFetchesPer1000}`],
+        [
+          "  one GetItem (dynalite)",
+          bff.getItem.p50Ms,
+          bff.getItem.p99Ms,
+          "",
+          "",
+          `session item ${bff.sessionItemBytes} B = ${bff.readUnitsPerRead} RRU`,
+        ],
+        [
+          "authorizer",
+          warm.authorizer.p50Ms,
+          warm.authorizer.p99Ms,
+          "",
+          "",
+          `JWKS fetches per 1000: ${warm.authorizer.jwksFetchesPer1000}`,
+        ],
       ],
     ),
   );
   const loadRows: (string | number)[][] = [];
   for (const [level, pair] of Object.entries(load)) {
-    loadRows.push([`${level} edge > BFF > API`, pair.bff.rps, pair.bff.p50Ms, pair.bff.p99Ms, pair.bff.errors, `+${pair.addedP50Ms} ms, x${pair.latencyRatio}`]);
+    loadRows.push([
+      `${level} edge > BFF > API`,
+      pair.bff.rps,
+      pair.bff.p50Ms,
+      pair.bff.p99Ms,
+      pair.bff.errors,
+      `+${pair.addedP50Ms} ms, x${pair.latencyRatio}`,
+    ]);
     loadRows.push([`${level} API directly`, pair.upstream.rps, pair.upstream.p50Ms, pair.upstream.p99Ms, pair.upstream.errors, ""]);
   }
   if ("loads" in peer) {
     for (const [level, pair] of Object.entries(peer.loads)) {
-      loadRows.push([`${level} Apache+openidc > API`, pair.apache.rps, pair.apache.p50Ms, pair.apache.p99Ms, pair.apache.errors, `+${pair.addedP50Ms} ms, x${pair.latencyRatio}`]);
+      loadRows.push([
+        `${level} Apache+openidc > API`,
+        pair.apache.rps,
+        pair.apache.p50Ms,
+        pair.apache.p99Ms,
+        pair.apache.errors,
+        `+${pair.addedP50Ms} ms, x${pair.latencyRatio}`,
+      ]);
       loadRows.push([`${level} its API directly`, pair.upstream.rps, pair.upstream.p50Ms, pair.upstream.p99Ms, pair.upstream.errors, ""]);
     }
   }
-  parts.push(table("Load (autocannon, authenticated GET items)", ["run", "rps", "p50 ms", "p99 ms", "errors", "added p50 (less GetItem)"], loadRows));
+  parts.push(
+    table("Load (autocannon, authenticated GET items)", ["run", "rps", "p50 ms", "p99 ms", "errors", "added p50 (less GetItem)"], loadRows),
+  );
   if ("skipped" in peer) parts.push(`\nPeer (Apache + mod_auth_openidc): skipped: ${peer.skipped}`);
   parts.push(
     table(
       `Cost per million authenticated API calls (USD, us-east-1 list prices)`,
       ["item", "USD", "basis"],
-      [...costModel.perMillion.map((line) => [line.item, line.usdPerMillion.toFixed(4), line.basis]), ["total (BFF layer)", costModel.totalPerMillion.toFixed(4), ""]],
+      [
+        ...costModel.perMillion.map((line) => [line.item, line.usdPerMillion.toFixed(4), line.basis]),
+        ["total (BFF layer)", costModel.totalPerMillion.toFixed(4), ""],
+      ],
     ),
   );
   parts.push(
@@ -86,6 +122,12 @@ export function formatReport(results: BenchResults): string {
       costModel.byVolume.map((row) => [row.callsPerMonth.toLocaleString("en-US"), row.serverlessUsd, row.fargateAlbUsd]),
     ),
   );
-  parts.push(table("Targets", ["target", "measured", "met"], results.targets.map((check) => [check.target, check.measured, check.met ? "yes" : "NO"])));
+  parts.push(
+    table(
+      "Targets",
+      ["target", "measured", "met"],
+      results.targets.map((check) => [check.target, check.measured, check.met ? "yes" : "NO"]),
+    ),
+  );
   return parts.join("\n");
 }

@@ -39,14 +39,19 @@ export function checkTargets(results: Omit<BenchResults, "targets">): TargetChec
     {
       target: "warm proxy request: 1 DynamoDB read, 0 writes, 0 KMS, 0 IdP",
       measured: `${JSON.stringify(per.dynamodb)}, writes ${per.dynamodbWrites}, KMS ${per.kms}, IdP ${per.idp}`,
-      met: per.dynamodb.GetItem === 1 && Object.keys(per.dynamodb).length === 1 && per.dynamodbWrites === 0 && per.kms === 0 && per.idp === 0,
+      met:
+        per.dynamodb.GetItem === 1 && Object.keys(per.dynamodb).length === 1 && per.dynamodbWrites === 0 && per.kms === 0 && per.idp === 0,
     },
     {
       target: "authorizer: 0 network calls on a warm path",
       measured: `${warm.authorizer.networkCallsPer1000} per 1000`,
       met: warm.authorizer.networkCallsPer1000 === 0,
     },
-    { target: "BFF bundle <= 450 KiB minified", measured: `${(bundles.bff.minifiedBytes / kib).toFixed(1)} KiB`, met: bundles.bff.minifiedBytes <= 450 * kib },
+    {
+      target: "BFF bundle <= 450 KiB minified",
+      measured: `${(bundles.bff.minifiedBytes / kib).toFixed(1)} KiB`,
+      met: bundles.bff.minifiedBytes <= 450 * kib,
+    },
     {
       target: "authorizer bundle <= 120 KiB minified",
       measured: `${(bundles.authorizer.minifiedBytes / kib).toFixed(1)} KiB`,
@@ -55,7 +60,8 @@ export function checkTargets(results: Omit<BenchResults, "targets">): TargetChec
     { target: "BFF cold import <= 120 ms median", measured: `${coldStart.bff.importP50Ms} ms`, met: coldStart.bff.importP50Ms <= 120 },
   ];
   const c16 = load.c16;
-  if (c16) checks.push({ target: "BFF added p50 at c16 (less one GetItem) <= 1 ms", measured: `${c16.addedP50Ms} ms`, met: c16.addedP50Ms <= 1 });
+  if (c16)
+    checks.push({ target: "BFF added p50 at c16 (less one GetItem) <= 1 ms", measured: `${c16.addedP50Ms} ms`, met: c16.addedP50Ms <= 1 });
   const c64 = load.c64;
   if (c64) checks.push({ target: "zero errors at c64", measured: `${c64.bff.errors} errors`, met: c64.bff.errors === 0 });
   if ("loads" in peer && c16 && peer.loads.c16) {

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KMSClient } from "@aws-sdk/client-kms";
 
 /** Calls by name (an SDK command such as "GetItem", or a URL path). */
@@ -18,8 +19,9 @@ interface MiddlewareTarget {
  * middleware at the first step: retries of one command count once, as one
  * billed request would.
  */
-export function countCommands(client: MiddlewareTarget, counts: CallCounts): void {
-  client.middlewareStack.add(
+export function countCommands(client: DynamoDBClient | KMSClient, counts: CallCounts): void {
+  // Both clients share smithy's middleware stack; only their generic input/output types differ.
+  (client.middlewareStack as unknown as MiddlewareTarget["middlewareStack"]).add(
     (next, context) => (args) => {
       const name = (context.commandName ?? "Unknown").replace(/Command$/, "");
       counts[name] = (counts[name] ?? 0) + 1;
@@ -65,7 +67,10 @@ export function createOfflineKmsClient(): KMSClient {
         const iv = randomBytes(12);
         const cipher = createCipheriv("aes-256-gcm", master, iv).setAAD(aad(input.EncryptionContext));
         const blob = Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-        return { output: { KeyId: input.KeyId, Plaintext: new Uint8Array(plaintext), CiphertextBlob: new Uint8Array(blob), $metadata: {} }, response: {} };
+        return {
+          output: { KeyId: input.KeyId, Plaintext: new Uint8Array(plaintext), CiphertextBlob: new Uint8Array(blob), $metadata: {} },
+          response: {},
+        };
       }
       if (context.commandName === "DecryptCommand") {
         const blob = Buffer.from(input.CiphertextBlob ?? new Uint8Array());

@@ -87,7 +87,12 @@ export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult
   // handler starts with an empty data-key cache, as a Lambda instance does.
   const creatorSealer = createSealer(createKmsKeyProvider({ client: kmsClient, keyId: "alias/bench-sessions" }));
   const creatorClient = new DynamoDBClient(local);
-  const creator = createSessionService({ dynamodb: creatorClient, tableName: input.sessionsTable, sealer: creatorSealer, policy: config.session });
+  const creator = createSessionService({
+    dynamodb: creatorClient,
+    tableName: input.sessionsTable,
+    sealer: creatorSealer,
+    policy: config.session,
+  });
   const now = () => Math.floor(Date.now() / 1000);
   const session = await creator.create({ user: input.user, tokens: { ...input.tokens, accessTokenExpiresAt: now() + 3600 } }, now());
 
@@ -116,7 +121,10 @@ export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult
   const all = [dynamoCounts, kmsCounts, idpCounts, upstreamCounts];
   const snapshot = (requests: number): PerRequestCounts => ({
     dynamodb: Object.fromEntries(Object.entries(dynamoCounts).map(([name, count]) => [name, round(count / requests, 4)])),
-    dynamodbWrites: round(Object.entries(dynamoCounts).reduce((sum, [name, count]) => sum + (writeOperations.has(name) ? count : 0), 0) / requests, 4),
+    dynamodbWrites: round(
+      Object.entries(dynamoCounts).reduce((sum, [name, count]) => sum + (writeOperations.has(name) ? count : 0), 0) / requests,
+      4,
+    ),
     kms: round(total(kmsCounts) / requests, 4),
     idp: round(total(idpCounts) / requests, 4),
     upstream: round(total(upstreamCounts) / requests, 4),

@@ -18,7 +18,10 @@ export interface WarmOptions {
 }
 
 /** Starts the loopback upstream, runs the warm worker against the platform's dynalite and IdP, and returns its figures. */
-export async function runWarm(bench: BenchPlatform, options: WarmOptions): Promise<{ bff: BffWarmResult; authorizer: AuthorizerWarmResult }> {
+export async function runWarm(
+  bench: BenchPlatform,
+  options: WarmOptions,
+): Promise<{ bff: BffWarmResult; authorizer: AuthorizerWarmResult }> {
   const upstream = await startStaticUpstream();
   const { platform, session } = bench;
   const input: WarmWorkerInput = {

@@ -149,7 +149,7 @@ async function buildSessionLayer(config: BffConfig, deps: Partial<BffDeps>, logg
     const keyProvider =
       config.keyProvider.kind === "kms"
         ? session.createKmsKeyProvider({
-            client: new (await import("@aws-sdk/client-kms")).KMSClient(config.region ? { region: config.region } : {}),
+            client: new (await import("./session/kms-sdk.ts")).KMSClient(config.region ? { region: config.region } : {}),
             keyId: config.keyProvider.keyId,
           })
         : session.createLocalKeyProvider({ file: config.keyProvider.file });

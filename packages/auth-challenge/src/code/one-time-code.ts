@@ -67,7 +67,11 @@ export type CodeCheck = "correct" | "incorrect" | "expired" | "malformed";
  * and the comparison runs even for an expired code, so timing does not tell
  * "expired" from "wrong".
  */
-export function checkCode(answer: unknown, parameters: Partial<Record<keyof CodeChallengeParameters, string>> | undefined, nowMs: number): CodeCheck {
+export function checkCode(
+  answer: unknown,
+  parameters: Partial<Record<keyof CodeChallengeParameters, string>> | undefined,
+  nowMs: number,
+): CodeCheck {
   const hash = parameters?.CODE_HASH;
   const salt = parameters?.CODE_SALT;
   const expiresAt = Number(parameters?.EXPIRES_AT);

@@ -14,12 +14,7 @@ export type NextStep =
   | { kind: "issue-tokens" }
   | { kind: "fail"; reason: FailReason };
 
-export type FailReason =
-  | "missing-session"
-  | "password-failed"
-  | "unexpected-sequence"
-  | "too-many-codes"
-  | "user-not-found";
+export type FailReason = "missing-session" | "password-failed" | "unexpected-sequence" | "too-many-codes" | "user-not-found";
 
 /**
  * The decision of the Define trigger, as a pure function of the session

@@ -49,7 +49,10 @@ describe("Define Auth Challenge", () => {
 
   it("issues tokens after a correct code on the third attempt", async () => {
     // Act
-    const { response } = await define([...passwordDone(), ...steps("CUSTOM_CHALLENGE", false, "CUSTOM_CHALLENGE", false, "CUSTOM_CHALLENGE", true)]);
+    const { response } = await define([
+      ...passwordDone(),
+      ...steps("CUSTOM_CHALLENGE", false, "CUSTOM_CHALLENGE", false, "CUSTOM_CHALLENGE", true),
+    ]);
     // Assess
     expect(response.issueTokens).toBe(true);
   });
@@ -63,7 +66,10 @@ describe("Define Auth Challenge", () => {
 
   it("fails after the third wrong code", async () => {
     // Act
-    const { response, logs } = await define([...passwordDone(), ...steps("CUSTOM_CHALLENGE", false, "CUSTOM_CHALLENGE", false, "CUSTOM_CHALLENGE", false)]);
+    const { response, logs } = await define([
+      ...passwordDone(),
+      ...steps("CUSTOM_CHALLENGE", false, "CUSTOM_CHALLENGE", false, "CUSTOM_CHALLENGE", false),
+    ]);
     // Assess
     expect(response).toEqual({ issueTokens: false, failAuthentication: true });
     expect(logs.text()).toContain('"reason":"too-many-codes"');
@@ -99,7 +105,10 @@ describe("Define Auth Challenge", () => {
     ["an unknown challenge name after the password", [...passwordDone(), ...steps("SMS_MFA", true)]],
     ["SRP_A followed by something other than the verifier", steps("SRP_A", true, "CUSTOM_CHALLENGE", true)],
     ["a first step Cognito never sends", steps("DEVICE_SRP_AUTH", true)],
-    ["an answer after a correct answer (a replayed challenge)", [...passwordDone(), ...steps("CUSTOM_CHALLENGE", true, "CUSTOM_CHALLENGE", true)]],
+    [
+      "an answer after a correct answer (a replayed challenge)",
+      [...passwordDone(), ...steps("CUSTOM_CHALLENGE", true, "CUSTOM_CHALLENGE", true)],
+    ],
     ["a wrong answer after a correct one", [...passwordDone(), ...steps("CUSTOM_CHALLENGE", true, "CUSTOM_CHALLENGE", false)]],
   ])("fails closed on %s", async (_name, session) => {
     // Act

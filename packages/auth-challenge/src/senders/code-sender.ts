@@ -16,7 +16,10 @@ export interface CodeSender {
 
 /** The text of the email, shared by every sender so local and AWS read the same. */
 export function renderCodeEmail(message: CodeMessage): { subject: string; text: string } {
-  const expires = new Date(message.expiresAt).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  const expires = new Date(message.expiresAt)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
   return {
     subject: "Your sign-in code",
     text: [

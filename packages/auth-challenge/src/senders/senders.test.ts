@@ -21,7 +21,11 @@ afterEach(async () => {
 });
 
 /** A stand-in for the SES endpoint on 127.0.0.1: records the request and answers as told. */
-async function startSes(status: number, body: string, headers: Record<string, string> = {}): Promise<{ endpoint: string; received: Received[] }> {
+async function startSes(
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ endpoint: string; received: Received[] }> {
   const received: Received[] = [];
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -70,7 +74,9 @@ describe("SES code sender", () => {
 
   it("throws SesSendError naming SES's status and error type, not the message", async () => {
     // Prepare
-    const ses = await startSes(400, JSON.stringify({ message: "Email address is not verified." }), { "x-amzn-errortype": "MessageRejected:http://internal" });
+    const ses = await startSes(400, JSON.stringify({ message: "Email address is not verified." }), {
+      "x-amzn-errortype": "MessageRejected:http://internal",
+    });
     const transport = createSesV2HttpTransport({ region: "eu-west-1", endpoint: ses.endpoint, credentials });
     const sender = createSesCodeSender({ from: "no-reply@example.com", transport });
     // Act

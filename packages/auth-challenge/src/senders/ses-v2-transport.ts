@@ -114,7 +114,12 @@ class NodeSha256 implements Checksum {
 
   private static create(secret: SourceData | undefined): Hash | Hmac {
     if (secret === undefined) return createHash("sha256");
-    const key = typeof secret === "string" ? secret : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
+    const key =
+      typeof secret === "string"
+        ? secret
+        : ArrayBuffer.isView(secret)
+          ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength)
+          : Buffer.from(secret);
     return createHmac("sha256", key);
   }
 }

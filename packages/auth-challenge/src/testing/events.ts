@@ -20,7 +20,10 @@ export function steps(...pairs: (string | boolean)[]): ChallengeStep[] {
 
 export const passwordDone = () => steps("SRP_A", true, "PASSWORD_VERIFIER", true);
 
-export function defineEvent(session: ChallengeStep[], extra: Partial<DefineAuthChallengeTriggerEvent["request"]> = {}): DefineAuthChallengeTriggerEvent {
+export function defineEvent(
+  session: ChallengeStep[],
+  extra: Partial<DefineAuthChallengeTriggerEvent["request"]> = {},
+): DefineAuthChallengeTriggerEvent {
   return {
     ...base,
     triggerSource: "DefineAuthChallenge_Authentication",
@@ -29,7 +32,10 @@ export function defineEvent(session: ChallengeStep[], extra: Partial<DefineAuthC
   };
 }
 
-export function createEvent(session: ChallengeStep[], extra: Partial<CreateAuthChallengeTriggerEvent["request"]> = {}): CreateAuthChallengeTriggerEvent {
+export function createEvent(
+  session: ChallengeStep[],
+  extra: Partial<CreateAuthChallengeTriggerEvent["request"]> = {},
+): CreateAuthChallengeTriggerEvent {
   return {
     ...base,
     triggerSource: "CreateAuthChallenge_Authentication",

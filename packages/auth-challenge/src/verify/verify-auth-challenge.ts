@@ -8,7 +8,9 @@ export interface VerifyAuthChallengeDeps {
   logger?: Logger;
 }
 
-export type VerifyAuthChallengeHandler = (event: VerifyAuthChallengeResponseTriggerEvent) => Promise<VerifyAuthChallengeResponseTriggerEvent>;
+export type VerifyAuthChallengeHandler = (
+  event: VerifyAuthChallengeResponseTriggerEvent,
+) => Promise<VerifyAuthChallengeResponseTriggerEvent>;
 
 /**
  * The Verify Auth Challenge Response trigger: the answer is correct only if

@@ -143,11 +143,11 @@ export function createKmsKeyProvider(options: KmsKeyProviderOptions): KeyProvide
   };
 }
 
-let sdkModule: Promise<typeof import("@aws-sdk/client-kms")> | undefined;
+let sdkModule: Promise<typeof import("./kms-sdk.ts")> | undefined;
 
 /** Loaded on first use, so the local key provider and cold starts never pay for the KMS SDK's commands. */
-function sdk(): Promise<typeof import("@aws-sdk/client-kms")> {
-  sdkModule ??= import("@aws-sdk/client-kms");
+function sdk(): Promise<typeof import("./kms-sdk.ts")> {
+  sdkModule ??= import("./kms-sdk.ts");
   return sdkModule;
 }
 

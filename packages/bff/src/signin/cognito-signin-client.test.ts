@@ -7,7 +7,13 @@ import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } f
 /** SECRET_HASH for "alice" with CLIENT_ID/CLIENT_SECRET: printf 'aliceweb-client-id' | openssl dgst -sha256 -hmac 'web-client-secret' -binary | base64 */
 const ALICE_SECRET_HASH = "qjFjHl6Ruk1c9i+EVDntcEWjwSgNHb05XL+8NOFWICk=";
 
-const alice: FakeUser = { username: "alice", password: "correct horse battery", sub: "sub-alice", email: "alice@example.com", name: "Alice Anderson" };
+const alice: FakeUser = {
+  username: "alice",
+  password: "correct horse battery",
+  sub: "sub-alice",
+  email: "alice@example.com",
+  name: "Alice Anderson",
+};
 const NOW = new Date(Date.UTC(2026, 10, 21, 5, 4, 3));
 
 let fake: ReturnType<typeof createFakeCognito>;
@@ -37,7 +43,12 @@ describe("Cognito sign-in client", () => {
     // Act
     const step = await cognito.startWithPassword("alice", alice.password);
     // Assess
-    expect(step).toEqual({ kind: "code", session: expect.stringMatching(/^cognito-session-2-/), username: "alice", destination: "a***@example.com" });
+    expect(step).toEqual({
+      kind: "code",
+      session: expect.stringMatching(/^cognito-session-2-/),
+      username: "alice",
+      destination: "a***@example.com",
+    });
     const initiate = fake.mock.commandCalls(InitiateAuthCommand);
     expect(initiate).toHaveLength(1);
     expect(initiate[0]?.args[0].input).toEqual({
@@ -81,7 +92,10 @@ describe("Cognito sign-in client", () => {
     // Act
     const step = await cognito.answerCode(started.username, started.session, "123456");
     // Assess
-    expect(step).toMatchObject({ kind: "tokens", result: { AccessToken: "access-token-of-alice", RefreshToken: "refresh-token-of-alice", ExpiresIn: 3600 } });
+    expect(step).toMatchObject({
+      kind: "tokens",
+      result: { AccessToken: "access-token-of-alice", RefreshToken: "refresh-token-of-alice", ExpiresIn: 3600 },
+    });
     expect(fake.mock.commandCalls(RespondToAuthChallengeCommand)[1]?.args[0].input).toEqual({
       ClientId: CLIENT_ID,
       ChallengeName: "CUSTOM_CHALLENGE",
@@ -116,7 +130,11 @@ describe("Cognito sign-in client", () => {
     // Prepare
     const plain = setup([alice], false).cognito;
     const plainResult = plain.startWithPassword("mallory", "whatever");
-    await expect(plainResult).rejects.toMatchObject({ name: "CognitoSignInError", reason: "rejected", message: "Cognito refused the sign-in (UserNotFoundException)" });
+    await expect(plainResult).rejects.toMatchObject({
+      name: "CognitoSignInError",
+      reason: "rejected",
+      message: "Cognito refused the sign-in (UserNotFoundException)",
+    });
     fake.mock.restore();
     const prevented = setup([alice], true).cognito;
     // Act

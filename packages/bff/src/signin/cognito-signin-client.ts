@@ -103,7 +103,14 @@ export function createCognitoSignInClient(options: CognitoSignInClientOptions): 
       );
       const parameters = initiated.ChallengeParameters ?? {};
       const userIdForSrp = parameters.USER_ID_FOR_SRP;
-      if (initiated.ChallengeName !== "PASSWORD_VERIFIER" || !initiated.Session || !userIdForSrp || !parameters.SRP_B || !parameters.SALT || !parameters.SECRET_BLOCK) {
+      if (
+        initiated.ChallengeName !== "PASSWORD_VERIFIER" ||
+        !initiated.Session ||
+        !userIdForSrp ||
+        !parameters.SRP_B ||
+        !parameters.SALT ||
+        !parameters.SECRET_BLOCK
+      ) {
         throw new CognitoSignInError("unavailable", `Unexpected answer to InitiateAuth: ${String(initiated.ChallengeName)}`);
       }
       const srpSession = initiated.Session;

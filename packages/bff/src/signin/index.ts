@@ -1,13 +1,13 @@
-export { CognitoSignInError, createCognitoSignInClient } from "./cognito-signin-client.ts";
 export type { CognitoRejection, CognitoSignInClient, CognitoSignInClientOptions, CognitoStep } from "./cognito-signin-client.ts";
+export { CognitoSignInError, createCognitoSignInClient } from "./cognito-signin-client.ts";
 export { INVALID_CREDENTIALS_MESSAGE, SignInFailedError, SignInLockedError } from "./errors.ts";
-export { openPendingSignIn, PENDING_SIGNIN_SECONDS, sealPendingSignIn, SIGNIN_COOKIE_NAME } from "./pending-signin.ts";
 export type { PendingSignIn } from "./pending-signin.ts";
-export { defaultRateLimitPolicy, isLocked, lockAfterFailures, subjectId, windowStart } from "./rate-limit-policy.ts";
+export { openPendingSignIn, PENDING_SIGNIN_SECONDS, SIGNIN_COOKIE_NAME, sealPendingSignIn } from "./pending-signin.ts";
 export type { RateLimitPolicy, RateLimitRule, RateLimitSubject } from "./rate-limit-policy.ts";
-export { createDynamoRateLimiter } from "./rate-limiter.ts";
+export { defaultRateLimitPolicy, isLocked, lockAfterFailures, subjectId, windowStart } from "./rate-limit-policy.ts";
 export type { DynamoRateLimiterOptions, RateLimiter } from "./rate-limiter.ts";
+export { createDynamoRateLimiter } from "./rate-limiter.ts";
 export { computeSecretHash } from "./secret-hash.ts";
-export { CODE_FAILED_MESSAGE, createSignInService } from "./signin-service.ts";
 export type { SignInResult, SignInService, SignInServiceDeps } from "./signin-service.ts";
+export { CODE_FAILED_MESSAGE, createSignInService } from "./signin-service.ts";
 export { toTokenSet, userFromIdToken } from "./tokens.ts";

@@ -1,4 +1,4 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand, DeleteItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { AppError, SessionStoreError } from "@spa-bff/core";
 import {
   counterKey,
@@ -57,7 +57,12 @@ export function createDynamoRateLimiter(options: DynamoRateLimiterOptions): Rate
         const deadlines = await Promise.all(
           subjects.map(async (subject) => {
             const { Item } = await options.client.send(
-              new GetItemCommand({ TableName, Key: { pk: { S: lockKey(subject) } }, ConsistentRead: true, ProjectionExpression: "lockedUntil" }),
+              new GetItemCommand({
+                TableName,
+                Key: { pk: { S: lockKey(subject) } },
+                ConsistentRead: true,
+                ProjectionExpression: "lockedUntil",
+              }),
             );
             const value = Item?.lockedUntil?.N === undefined ? undefined : Number(Item.lockedUntil.N);
             return isLocked(value, now) ? value : undefined;

@@ -149,7 +149,10 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
 
   function handleCognitoError(error: unknown, onRejected: () => Promise<never>): Promise<never> {
     if (error instanceof CognitoSignInError) {
-      logger.info("sign-in refused by Cognito", { reason: error.reason, cause: error.cause instanceof Error ? error.cause.name : undefined });
+      logger.info("sign-in refused by Cognito", {
+        reason: error.reason,
+        cause: error.cause instanceof Error ? error.cause.name : undefined,
+      });
       if (error.reason === "rejected") return onRejected();
       if (error.reason === "throttled") throw new SignInLockedError(60, { cause: error });
     } else {

@@ -24,7 +24,12 @@ describe("Cognito SRP client", () => {
       userPoolId: POOL,
       password: "correct horse",
       key,
-      challenge: { userIdForSrp: "alice", srpBHex: state.parameters.SRP_B, saltHex: state.parameters.SALT, secretBlock: state.parameters.SECRET_BLOCK },
+      challenge: {
+        userIdForSrp: "alice",
+        srpBHex: state.parameters.SRP_B,
+        saltHex: state.parameters.SALT,
+        secretBlock: state.parameters.SECRET_BLOCK,
+      },
       date: new Date(Date.UTC(2026, 8, 5, 9, 3, 7)),
     });
     // Assess
@@ -42,7 +47,12 @@ describe("Cognito SRP client", () => {
       userPoolId: POOL,
       password: "wrong horse",
       key,
-      challenge: { userIdForSrp: "alice", srpBHex: state.parameters.SRP_B, saltHex: state.parameters.SALT, secretBlock: state.parameters.SECRET_BLOCK },
+      challenge: {
+        userIdForSrp: "alice",
+        srpBHex: state.parameters.SRP_B,
+        saltHex: state.parameters.SALT,
+        secretBlock: state.parameters.SECRET_BLOCK,
+      },
       date: new Date(),
     });
     // Assess
@@ -54,7 +64,13 @@ describe("Cognito SRP client", () => {
     const key = createSrpClientKey();
     // Act
     const act = () =>
-      computePasswordClaim({ userPoolId: POOL, password: "p", key, challenge: { userIdForSrp: "a", srpBHex: SRP_N.toString(16), saltHex: "01", secretBlock: "" }, date: new Date() });
+      computePasswordClaim({
+        userPoolId: POOL,
+        password: "p",
+        key,
+        challenge: { userIdForSrp: "a", srpBHex: SRP_N.toString(16), saltHex: "01", secretBlock: "" },
+        date: new Date(),
+      });
     // Assess
     expect(act).toThrow(new Error("Invalid SRP_B"));
   });

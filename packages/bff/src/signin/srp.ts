@@ -68,7 +68,9 @@ export function computePasswordClaim(input: {
 
 /** HKDF-SHA256(ikm = S, salt = u, info = "Caldera Derived Key"), 16 bytes. */
 export function deriveKey(S: bigint, u: bigint): Buffer {
-  const prk = createHmac("sha256", Buffer.from(padHex(u), "hex")).update(Buffer.from(padHex(S), "hex")).digest();
+  const prk = createHmac("sha256", Buffer.from(padHex(u), "hex"))
+    .update(Buffer.from(padHex(S), "hex"))
+    .digest();
   return createHmac("sha256", prk)
     .update(Buffer.concat([Buffer.from("Caldera Derived Key", "utf8"), Buffer.from([1])]))
     .digest()

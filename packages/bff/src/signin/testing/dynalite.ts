@@ -14,7 +14,12 @@ export async function startRateLimitDynalite(tableName = "SignInAttempts-test") 
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 1,
+  });
   await client.send(new CreateTableCommand(createTableInput(rateLimitTable, tableName)));
   // createTableMs 0 makes the table ACTIVE on the next tick: poll the state instead of sleeping.
   for (;;) {

@@ -38,10 +38,18 @@ export interface FakeUser {
 export function createFakeCognito(options: { users: FakeUser[]; preventUserExistenceErrors?: boolean }) {
   const client = new CognitoIdentityProviderClient({ region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
   const mock = mockClient(client);
-  const state = { currentCode: "123456", sessions: new Map<string, { username: string; step: "srp" | "code"; wrong: number; srp?: unknown }>() };
+  const state = {
+    currentCode: "123456",
+    sessions: new Map<string, { username: string; step: "srp" | "code"; wrong: number; srp?: unknown }>(),
+  };
   let counter = 0;
   const newSession = () => `cognito-session-${++counter}-${"x".repeat(40)}`;
-  const servers = new Map(options.users.map((user) => [user.username, createSrpServer({ userPoolId: POOL_ID, userIdForSrp: user.username, password: user.password })]));
+  const servers = new Map(
+    options.users.map((user) => [
+      user.username,
+      createSrpServer({ userPoolId: POOL_ID, userIdForSrp: user.username, password: user.password }),
+    ]),
+  );
   const notAuthorized = () => new NotAuthorizedException({ message: "Incorrect username or password.", $metadata: {} });
   const checkSecretHash = (username: string | undefined, secretHash: string | undefined) => {
     if (!username || secretHash !== computeSecretHash(CLIENT_ID, CLIENT_SECRET, username)) throw notAuthorized();
@@ -49,31 +57,52 @@ export function createFakeCognito(options: { users: FakeUser[]; preventUserExist
 
   mock.on(InitiateAuthCommand).callsFake((input) => {
     const params = input.AuthParameters ?? {};
-    if (input.ClientId !== CLIENT_ID || input.AuthFlow !== "CUSTOM_AUTH" || params.CHALLENGE_NAME !== "SRP_A" || !params.SRP_A) throw notAuthorized();
+    if (input.ClientId !== CLIENT_ID || input.AuthFlow !== "CUSTOM_AUTH" || params.CHALLENGE_NAME !== "SRP_A" || !params.SRP_A)
+      throw notAuthorized();
     checkSecretHash(params.USERNAME, params.SECRET_HASH);
     const user = options.users.find((candidate) => candidate.username.toLowerCase() === params.USERNAME?.toLowerCase());
-    const server = user ? servers.get(user.username) : options.preventUserExistenceErrors ? createSrpServer({ userPoolId: POOL_ID, userIdForSrp: String(params.USERNAME), password: randomBytes(16).toString("hex") }) : undefined;
+    const server = user
+      ? servers.get(user.username)
+      : options.preventUserExistenceErrors
+        ? createSrpServer({ userPoolId: POOL_ID, userIdForSrp: String(params.USERNAME), password: randomBytes(16).toString("hex") })
+        : undefined;
     if (!server) throw new UserNotFoundException({ message: "User does not exist.", $metadata: {} });
     const challenge = server.challenge(params.SRP_A);
     const session = newSession();
-    state.sessions.set(session, { username: challenge.parameters.USER_ID_FOR_SRP, step: "srp", wrong: 0, srp: { server, challenge, known: Boolean(user) } });
+    state.sessions.set(session, {
+      username: challenge.parameters.USER_ID_FOR_SRP,
+      step: "srp",
+      wrong: 0,
+      srp: { server, challenge, known: Boolean(user) },
+    });
     return { ChallengeName: "PASSWORD_VERIFIER", Session: session, ChallengeParameters: challenge.parameters };
   });
 
   mock.on(RespondToAuthChallengeCommand).callsFake((input) => {
     const responses = input.ChallengeResponses ?? {};
     const current = input.Session ? state.sessions.get(input.Session) : undefined;
-    if (input.ClientId !== CLIENT_ID || !current || !input.Session) throw new NotAuthorizedException({ message: "Invalid session for the user, session is expired.", $metadata: {} });
+    if (input.ClientId !== CLIENT_ID || !current || !input.Session)
+      throw new NotAuthorizedException({ message: "Invalid session for the user, session is expired.", $metadata: {} });
     state.sessions.delete(input.Session);
     checkSecretHash(responses.USERNAME, responses.SECRET_HASH);
     if (responses.USERNAME !== current.username) throw notAuthorized();
     if (current.step === "srp") {
-      const srp = current.srp as { server: ReturnType<typeof createSrpServer>; challenge: ReturnType<ReturnType<typeof createSrpServer>["challenge"]>; known: boolean };
-      if (input.ChallengeName !== "PASSWORD_VERIFIER" || responses.PASSWORD_CLAIM_SECRET_BLOCK !== srp.challenge.parameters.SECRET_BLOCK) throw notAuthorized();
-      if (!srp.known || !srp.server.verify(srp.challenge, String(responses.PASSWORD_CLAIM_SIGNATURE), String(responses.TIMESTAMP))) throw notAuthorized();
+      const srp = current.srp as {
+        server: ReturnType<typeof createSrpServer>;
+        challenge: ReturnType<ReturnType<typeof createSrpServer>["challenge"]>;
+        known: boolean;
+      };
+      if (input.ChallengeName !== "PASSWORD_VERIFIER" || responses.PASSWORD_CLAIM_SECRET_BLOCK !== srp.challenge.parameters.SECRET_BLOCK)
+        throw notAuthorized();
+      if (!srp.known || !srp.server.verify(srp.challenge, String(responses.PASSWORD_CLAIM_SIGNATURE), String(responses.TIMESTAMP)))
+        throw notAuthorized();
       const session = newSession();
       state.sessions.set(session, { username: current.username, step: "code", wrong: 0 });
-      return { ChallengeName: "CUSTOM_CHALLENGE", Session: session, ChallengeParameters: { DELIVERY: "EMAIL", DESTINATION: "a***@example.com" } };
+      return {
+        ChallengeName: "CUSTOM_CHALLENGE",
+        Session: session,
+        ChallengeParameters: { DELIVERY: "EMAIL", DESTINATION: "a***@example.com" },
+      };
     }
     if (input.ChallengeName !== "CUSTOM_CHALLENGE") throw notAuthorized();
     if (responses.ANSWER === state.currentCode) {
@@ -92,7 +121,11 @@ export function createFakeCognito(options: { users: FakeUser[]; preventUserExist
     if (current.wrong + 1 >= 3) throw notAuthorized();
     const session = newSession();
     state.sessions.set(session, { username: current.username, step: "code", wrong: current.wrong + 1 });
-    return { ChallengeName: "CUSTOM_CHALLENGE", Session: session, ChallengeParameters: { DELIVERY: "EMAIL", DESTINATION: "a***@example.com" } };
+    return {
+      ChallengeName: "CUSTOM_CHALLENGE",
+      Session: session,
+      ChallengeParameters: { DELIVERY: "EMAIL", DESTINATION: "a***@example.com" },
+    };
   });
 
   return { client, mock, state };

@@ -22,10 +22,19 @@ export function createSrpServer(options: { userPoolId: string; userIdForSrp: str
       const b = BigInt(`0x${randomBytes(128).toString("hex")}`) % SRP_N;
       const B = (k * v + modPow(SRP_G, b, SRP_N)) % SRP_N;
       const secretBlock = randomBytes(48).toString("base64");
-      return { A: BigInt(`0x${srpAHex}`), b, B, parameters: { SRP_B: B.toString(16), SALT: saltHex, SECRET_BLOCK: secretBlock, USER_ID_FOR_SRP: options.userIdForSrp } };
+      return {
+        A: BigInt(`0x${srpAHex}`),
+        b,
+        B,
+        parameters: { SRP_B: B.toString(16), SALT: saltHex, SECRET_BLOCK: secretBlock, USER_ID_FOR_SRP: options.userIdForSrp },
+      };
     },
     /** True when the claim proves the password for this challenge. */
-    verify(state: { A: bigint; b: bigint; B: bigint; parameters: { SECRET_BLOCK: string } }, signature: string, timestamp: string): boolean {
+    verify(
+      state: { A: bigint; b: bigint; B: bigint; parameters: { SECRET_BLOCK: string } },
+      signature: string,
+      timestamp: string,
+    ): boolean {
       const u = BigInt(`0x${hexHash(padHex(state.A) + padHex(state.B))}`);
       const S = modPow((state.A * modPow(v, u, SRP_N)) % SRP_N, state.b, SRP_N);
       const expected = createHmac("sha256", deriveKey(S, u))

@@ -1,0 +1,113 @@
+/**
+ * `npm run bench [-- --peer] [-- --quick]`: bundle sizes, cold starts, the
+ * warm path of the BFF and the authorizer, load through the local edge (and,
+ * with --peer, through Apache + mod_auth_openidc), and a cost model. Prints a
+ * table and writes bench/results.json. A benchmark, not a test: it reports
+ * every figure and never fails on a timing.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { measureBundles } from "./bundles/measure-bundles.ts";
+import { measureColdStarts } from "./cold-start/measure-cold-start.ts";
+import { computeCostModel } from "./cost/cost-model.ts";
+import { describeMachine } from "./lib/machine.ts";
+import { round } from "./lib/stats.ts";
+import { type LoadPair, loadPair } from "./load/measure-load.ts";
+import { runPeer } from "./peer/run-peer.ts";
+import { spaHeaders, startBenchPlatform } from "./platform/bench-platform.ts";
+import { formatReport } from "./report/print-report.ts";
+import { type BenchResults, checkTargets } from "./report/results.ts";
+import { runWarm } from "./warm/run-warm.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const withPeer = args.includes("--peer");
+// --quick: a smoke run of every section with short durations; its numbers are not for publishing.
+const quick = args.includes("--quick");
+const coldStartRuns = quick ? 3 : 15;
+const loadSeconds = quick ? 2 : 10;
+const outFile = join(here, quick ? "results.quick.json" : "results.json");
+
+// Request logs are not what is measured (the BFF logs nothing on a successful proxy call anyway).
+process.env.LOG_LEVEL ??= "WARN";
+
+const step = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  const distDir = await mkdtemp(join(tmpdir(), "spa-bff-bench-dist-"));
+  try {
+    step("bundling the Lambdas (scripts/build.ts)");
+    const bundleFigures = await measureBundles(distDir);
+
+    step("starting the local platform and logging alice in");
+    const bench = await startBenchPlatform();
+    try {
+      step(`cold starts: ${coldStartRuns} fresh processes per Lambda`);
+      const coldStart = await measureColdStarts(bench, bundleFigures, coldStartRuns);
+
+      step("warm path: BFF and authorizer in a worker process");
+      const warm = await runWarm(bench, {
+        requests: quick ? 300 : 3000,
+        authorizerCalls: quick ? 300 : 3000,
+        rpsSeconds: quick ? 1 : 5,
+        rpsConcurrency: 16,
+      });
+
+      const app = bench.platform.urls.app;
+      const bffTarget = { url: `${app}/api/items`, headers: spaHeaders(app, bench.cookie) };
+      const upstreamTarget = {
+        url: `${bench.platform.urls.api}/items`,
+        headers: { authorization: `Bearer ${bench.accessToken}`, accept: "application/json" },
+      };
+      const getItemP50 = warm.bff.getItem.p50Ms;
+      const load: Record<string, LoadPair> = {};
+      const plan = [
+        { concurrency: 1, seconds: Math.max(2, loadSeconds / 2) },
+        { concurrency: 16, seconds: loadSeconds },
+        { concurrency: 64, seconds: loadSeconds },
+      ];
+      for (const { concurrency, seconds } of plan) {
+        step(`load: c${concurrency} for ${seconds} s through the edge, then against the API directly`);
+        load[`c${concurrency}`] = await loadPair(bffTarget, upstreamTarget, concurrency, seconds, getItemP50, bench.workDir);
+      }
+
+      let peer: BenchResults["peer"] = { skipped: "not requested (npm run bench -- --peer)" };
+      if (withPeer) {
+        step("peer: Apache + mod_auth_openidc");
+        peer = await runPeer(
+          bench,
+          plan.filter((level) => level.concurrency > 1),
+          getItemP50,
+        );
+      }
+
+      const costModel = computeCostModel({
+        bffOwnMs: Math.max(0, warm.bff.p50Ms - warm.bff.getItem.p50Ms),
+        readsPerRequest: warm.bff.perRequest.dynamodb.GetItem ?? 0,
+        writesPerRequest: warm.bff.perRequest.dynamodbWrites,
+        kmsPerRequest: warm.bff.perRequest.kms,
+        readUnitsPerRead: warm.bff.readUnitsPerRead,
+        authorizerMs: warm.authorizer.p50Ms,
+      });
+      const bundles = Object.fromEntries(
+        Object.entries(bundleFigures).map(([name, { file: _file, ...figures }]) => [name, figures]),
+      ) as BenchResults["bundles"];
+      const partial = { machine, options: { coldStartRuns, loadSeconds, peer: withPeer }, bundles, coldStart, warm, load, peer, costModel };
+      const results: BenchResults = { ...partial, targets: checkTargets(partial) };
+      await writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
+      process.stdout.write(
+        `${formatReport(results)}\n\nwrote ${outFile.replace(`${dirname(here)}/`, "")} (added latency is p50 through the edge less p50 direct less one GetItem p50 of ${round(getItemP50, 3)} ms)\n`,
+      );
+    } finally {
+      await bench.stop();
+      await rm(bench.workDir, { recursive: true, force: true });
+    }
+  } finally {
+    await rm(distDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,13 @@
+/**
+ * How every Lambda handler is bundled, by `npm run build` (and the
+ * benchmarks) and by SST when it deploys, so that what is measured is what
+ * ships. SST's Go builder fixes most esbuild options itself (ESM, bundle,
+ * keepNames, mainFields module-first, minify); the two knobs it takes from a
+ * stack are the plugins file and code splitting, listed here once.
+ */
+export const lambdaBundle = {
+  /** Relative to the repository root, as SST resolves it. */
+  plugins: "scripts/lambda-bundle/plugins.mjs",
+  /** Lazy-loaded modules (openid-client, the KMS client) go to their own chunks. */
+  splitting: true,
+} as const;
