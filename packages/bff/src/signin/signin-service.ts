@@ -140,8 +140,9 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       }
       if (step.kind === "code") {
         // Cognito asked again: the code was wrong, and a new one is on its way.
-        await deps.rateLimiter.recordFailure(subjects, now);
+        const lockedUntil = await deps.rateLimiter.recordFailure(subjects, now);
         logger.info("sign-in code incorrect", { user: hashId(pending.username) });
+        if (lockedUntil !== undefined) throw new SignInLockedError(lockedUntil - now);
       }
       return toResult(step, subjects, now, step.kind === "code");
     },
