@@ -15,6 +15,7 @@ import { computeCostModel } from "./cost/cost-model.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { round } from "./lib/stats.ts";
 import { type LoadPair, loadPair } from "./load/measure-load.ts";
+import { startEdgeProcess } from "./load/start-edge-process.ts";
 import { runPeer } from "./peer/run-peer.ts";
 import { spaHeaders, startBenchPlatform } from "./platform/bench-platform.ts";
 import { formatReport } from "./report/print-report.ts";
@@ -56,11 +57,16 @@ async function main(): Promise<void> {
         rpsConcurrency: 16,
       });
 
+      step("starting the edge + BFF in a process of its own");
+      const edge = await startEdgeProcess(bench.platform.bffEnv, bench.workDir);
       const app = bench.platform.urls.app;
-      const bffTarget = { url: `${app}/api/items`, headers: spaHeaders(app, bench.cookie) };
-      const upstreamTarget = {
-        url: `${bench.platform.urls.api}/items`,
-        headers: { authorization: `Bearer ${bench.accessToken}`, accept: "application/json" },
+      const targets = {
+        bff: { url: `${edge.url}/api/items`, headers: spaHeaders(edge.url, bench.cookie) },
+        upstream: {
+          url: `${bench.platform.urls.api}/items`,
+          headers: { authorization: `Bearer ${bench.accessToken}`, accept: "application/json" },
+        },
+        sameProcess: { url: `${app}/api/items`, headers: spaHeaders(app, bench.cookie) },
       };
       const getItemP50 = warm.bff.getItem.p50Ms;
       const load: Record<string, LoadPair> = {};
@@ -69,9 +75,13 @@ async function main(): Promise<void> {
         { concurrency: 16, seconds: loadSeconds },
         { concurrency: 64, seconds: loadSeconds },
       ];
-      for (const { concurrency, seconds } of plan) {
-        step(`load: c${concurrency} for ${seconds} s through the edge, then against the API directly`);
-        load[`c${concurrency}`] = await loadPair(bffTarget, upstreamTarget, concurrency, seconds, getItemP50, bench.workDir);
+      try {
+        for (const { concurrency, seconds } of plan) {
+          step(`load: c${concurrency} for ${seconds} s through the edge, against the API directly, through the platform's edge`);
+          load[`c${concurrency}`] = await loadPair(targets, concurrency, seconds, getItemP50, bench.workDir);
+        }
+      } finally {
+        await edge.stop();
       }
 
       let peer: BenchResults["peer"] = { skipped: "not requested (npm run bench -- --peer)" };

@@ -50,7 +50,13 @@ async function settle(gc: () => void): Promise<number> {
   return process.memoryUsage().rss;
 }
 
-type AutocannonResult = { errors: number; timeouts: number; non2xx: number; requests: { total: number; average: number }; latency: { p99: number } };
+type AutocannonResult = {
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  requests: { total: number; average: number };
+  latency: { p99: number };
+};
 type AutocannonInstance = NodeJS.EventEmitter & { stop(): void };
 type Autocannon = (options: Record<string, unknown>, done: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
 
@@ -70,8 +76,9 @@ async function main(): Promise<number> {
     const run = (amount: number, onResponse?: (count: number) => void) =>
       new Promise<AutocannonResult>((resolve, reject) => {
         let count = 0;
-        const instance = autocannon({ url, connections, amount, headers: { ...headers, host: new URL(tp.app).host }, timeout: 30 }, (error, result) =>
-          error ? reject(error) : resolve(result),
+        const instance = autocannon(
+          { url, connections, amount, headers: { ...headers, host: new URL(tp.app).host }, timeout: 30 },
+          (error, result) => (error ? reject(error) : resolve(result)),
         );
         if (onResponse) instance.on("response", () => onResponse(++count));
       });
@@ -109,7 +116,9 @@ async function main(): Promise<number> {
         `rss ${(rssBefore / 1048576).toFixed(1)} -> ${(rssAfter / 1048576).toFixed(1)} MB (bound +${maxRssMb} MB), ` +
         `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
-    console.log(`soak: ${result.requests.total} requests, ${errors} errors, ${refreshes} refreshes, rss ${growthMb >= 0 ? "+" : ""}${growthMb.toFixed(1)} MB`);
+    console.log(
+      `soak: ${result.requests.total} requests, ${errors} errors, ${refreshes} refreshes, rss ${growthMb >= 0 ? "+" : ""}${growthMb.toFixed(1)} MB`,
+    );
     return errors === 0 && refreshes === 1 && result.requests.total === total && growthMb <= maxRssMb ? 0 : 1;
   } finally {
     await tp.stop();

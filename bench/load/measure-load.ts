@@ -56,29 +56,44 @@ export async function loadOnce(target: LoadTarget, connections: number, seconds:
 }
 
 export interface LoadPair {
+  /** Through the edge to the BFF in its own process (as in AWS, where the BFF is its own Lambda), then to the API. */
   bff: LoadFigures;
+  /** The API (local gateway: authorizer + items on dynalite) directly, with the user's bearer token. */
   upstream: LoadFigures;
   /** BFF p50 minus upstream p50 minus one GetItem's p50: what the BFF itself adds. */
   addedP50Ms: number;
   /** BFF p50 over upstream p50. */
   latencyRatio: number;
+  /** Through the platform's own edge, where edge, BFF, gateway, API and dynalite share one Node process (`npm start`). */
+  sameProcess?: LoadFigures & { addedP50Ms: number };
+}
+
+export interface LoadTargets {
+  bff: LoadTarget;
+  upstream: LoadTarget;
+  sameProcess?: LoadTarget;
 }
 
 /** The BFF path and the upstream alone, one after the other in the same run, at one concurrency. */
 export async function loadPair(
-  bff: LoadTarget,
-  upstream: LoadTarget,
+  targets: LoadTargets,
   connections: number,
   seconds: number,
   getItemP50Ms: number,
   workDir: string,
 ): Promise<LoadPair> {
-  const viaBff = await loadOnce(bff, connections, seconds, workDir);
-  const direct = await loadOnce(upstream, connections, seconds, workDir);
-  return {
+  const viaBff = await loadOnce(targets.bff, connections, seconds, workDir);
+  const direct = await loadOnce(targets.upstream, connections, seconds, workDir);
+  const added = (figures: LoadFigures) => round(figures.p50Ms - direct.p50Ms - getItemP50Ms, 2);
+  const pair: LoadPair = {
     bff: viaBff,
     upstream: direct,
-    addedP50Ms: round(viaBff.p50Ms - direct.p50Ms - getItemP50Ms, 2),
+    addedP50Ms: added(viaBff),
     latencyRatio: round(viaBff.p50Ms / Math.max(direct.p50Ms, 0.001), 2),
   };
+  if (targets.sameProcess) {
+    const shared = await loadOnce(targets.sameProcess, connections, seconds, workDir);
+    pair.sameProcess = { ...shared, addedP50Ms: added(shared) };
+  }
+  return pair;
 }

@@ -164,8 +164,10 @@ export async function runPeer(
     const loads: Record<string, PeerPair> = {};
     for (const { concurrency, seconds } of plan) {
       const { bff: apache, ...rest } = await loadPair(
-        { url: `${origin}/private/items`, headers: { cookie, accept: "application/json" } },
-        { url: `${gateway.url}/items`, headers: { authorization: `Bearer ${token}`, accept: "application/json" } },
+        {
+          bff: { url: `${origin}/private/items`, headers: { cookie, accept: "application/json" } },
+          upstream: { url: `${gateway.url}/items`, headers: { authorization: `Bearer ${token}`, accept: "application/json" } },
+        },
         concurrency,
         seconds,
         getItemP50Ms,

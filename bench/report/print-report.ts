@@ -20,12 +20,13 @@ export function formatReport(results: BenchResults): string {
   ];
   parts.push(
     table(
-      "Bundles (esbuild, minified)",
-      ["lambda", "KiB min", "KiB gzip", "largest packages (KiB)"],
+      "Bundles (scripts/build.ts; KiB loaded at cold start, and all chunks with lazy ones)",
+      ["lambda", "KiB min", "KiB gzip", "all chunks", "largest packages at cold start (KiB)"],
       lambdas.map((name) => [
         name,
         kb(bundles[name].minifiedBytes),
         kb(bundles[name].gzipBytes),
+        kb(bundles[name].totalMinifiedBytes),
         bundles[name].largestPackages
           .slice(0, 4)
           .map((entry) => `${entry.path} ${kb(entry.bytes)}`)
@@ -87,6 +88,9 @@ export function formatReport(results: BenchResults): string {
       `+${pair.addedP50Ms} ms, x${pair.latencyRatio}`,
     ]);
     loadRows.push([`${level} API directly`, pair.upstream.rps, pair.upstream.p50Ms, pair.upstream.p99Ms, pair.upstream.errors, ""]);
+    const shared = pair.sameProcess;
+    if (shared)
+      loadRows.push([`${level} npm start (1 process)`, shared.rps, shared.p50Ms, shared.p99Ms, shared.errors, `+${shared.addedP50Ms} ms`]);
   }
   if ("loads" in peer) {
     for (const [level, pair] of Object.entries(peer.loads)) {

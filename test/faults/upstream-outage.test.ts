@@ -98,7 +98,11 @@ describe("the upstream API fails", () => {
     let slow: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
-      slow = await browser.request(`${tp.app}/api/items`, { method: "POST", body, headers: { ...spaHeaders(tp.app), "content-type": "application/json" } });
+      slow = await browser.request(`${tp.app}/api/items`, {
+        method: "POST",
+        body,
+        headers: { ...spaHeaders(tp.app), "content-type": "application/json" },
+      });
     } finally {
       await hanging.close();
       await tp.platform.parts.gateway.start();

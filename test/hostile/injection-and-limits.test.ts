@@ -58,7 +58,9 @@ describe("header injection (CR/LF) through echoed values", () => {
     const browser = new Browser();
     await login(tp, browser, "alice");
     // Act
-    const answer = await browser.request(`${tp.app}/api/whoami`, { headers: { ...spaHeaders(tp.app), "x-request-id": "abc%0D%0ASet-Cookie:%20injected=1" } });
+    const answer = await browser.request(`${tp.app}/api/whoami`, {
+      headers: { ...spaHeaders(tp.app), "x-request-id": "abc%0D%0ASet-Cookie:%20injected=1" },
+    });
     // Assess
     expect(answer.status).toBe(200);
     expect(JSON.stringify(answer.headers)).not.toContain("abc%0D");
@@ -79,7 +81,9 @@ describe("header injection (CR/LF) through echoed values", () => {
 
   it("does not echo the path of an unknown route in its error", async () => {
     // Act
-    const answer = await new Browser().request(`${tp.app}/auth/%0D%0ASet-Cookie:%20injected=1%3Cscript%3E`, { headers: spaHeaders(tp.app) });
+    const answer = await new Browser().request(`${tp.app}/auth/%0D%0ASet-Cookie:%20injected=1%3Cscript%3E`, {
+      headers: spaHeaders(tp.app),
+    });
     // Assess
     expect(answer.status).toBe(404);
     expect(answer.json()).toEqual({ error: "not_found", message: "No such route" });
@@ -100,7 +104,10 @@ describe("oversized and many headers and cookies", () => {
 
   it("treats an 8 KB session cookie as no session: 401 unauthenticated and the cookie cleared", async () => {
     // Act
-    const answer = await new Browser().request(`${tp.app}/api/items`, { headers: spaHeaders(tp.app), cookieHeader: `__Host-session=${"A".repeat(8192)}` });
+    const answer = await new Browser().request(`${tp.app}/api/items`, {
+      headers: spaHeaders(tp.app),
+      cookieHeader: `__Host-session=${"A".repeat(8192)}`,
+    });
     // Assess
     expect(answer.status).toBe(401);
     expect(answer.json()).toEqual({ error: "unauthenticated", message: "No valid session" });
@@ -113,7 +120,10 @@ describe("oversized and many headers and cookies", () => {
     const { sessionId } = await login(tp, browser, "alice");
     const noise = Array.from({ length: 300 }, (_, index) => `c${index}=${index}`).join("; ");
     // Act
-    const answer = await new Browser().request(`${tp.app}/auth/session`, { headers: spaHeaders(tp.app), cookieHeader: `${noise}; __Host-session=${sessionId}` });
+    const answer = await new Browser().request(`${tp.app}/auth/session`, {
+      headers: spaHeaders(tp.app),
+      cookieHeader: `${noise}; __Host-session=${sessionId}`,
+    });
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.json()).toMatchObject({ authenticated: true, user: { name: "Alice Anderson" } });
@@ -125,8 +135,14 @@ describe("oversized and many headers and cookies", () => {
     const { sessionId } = await login(tp, browser, "alice");
     const forged = "B".repeat(43);
     // Act
-    const forgedFirst = await new Browser().request(`${tp.app}/api/whoami`, { headers: spaHeaders(tp.app), cookieHeader: `__Host-session=${forged}; __Host-session=${sessionId}` });
-    const realFirst = await new Browser().request(`${tp.app}/api/whoami`, { headers: spaHeaders(tp.app), cookieHeader: `__Host-session=${sessionId}; __Host-session=${forged}` });
+    const forgedFirst = await new Browser().request(`${tp.app}/api/whoami`, {
+      headers: spaHeaders(tp.app),
+      cookieHeader: `__Host-session=${forged}; __Host-session=${sessionId}`,
+    });
+    const realFirst = await new Browser().request(`${tp.app}/api/whoami`, {
+      headers: spaHeaders(tp.app),
+      cookieHeader: `__Host-session=${sessionId}; __Host-session=${forged}`,
+    });
     // Assess
     expect(forgedFirst.status).toBe(401);
     expect(forgedFirst.json()).toEqual({ error: "unauthenticated", message: "No valid session" });
@@ -160,7 +176,9 @@ describe("duplicated query parameters", () => {
     const before = await tp.sessionCount();
     const state = callbackUrl.searchParams.get("state") ?? "";
     // Act
-    const answer = await browser.request(`${tp.app}/auth/callback?code=${callbackUrl.searchParams.get("code")}&state=${state}&state=${state}`);
+    const answer = await browser.request(
+      `${tp.app}/auth/callback?code=${callbackUrl.searchParams.get("code")}&state=${state}&state=${state}`,
+    );
     // Assess
     expect(answer.status).toBe(400);
     expect(answer.json()).toMatchObject({ error: "invalid_login_state" });
@@ -175,7 +193,9 @@ describe("duplicated query parameters", () => {
     const before = await tp.sessionCount();
     const code = callbackUrl.searchParams.get("code") ?? "";
     // Act
-    const answer = await browser.request(`${tp.app}/auth/callback?code=${code}&code=${code}&state=${callbackUrl.searchParams.get("state")}`);
+    const answer = await browser.request(
+      `${tp.app}/auth/callback?code=${code}&code=${code}&state=${callbackUrl.searchParams.get("state")}`,
+    );
     // Assess
     expect(answer.status).toBe(302);
     expect(answer.location).toBe(`${tp.app}/items?auth_error=login_failed`);

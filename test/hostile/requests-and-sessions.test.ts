@@ -43,7 +43,11 @@ describe("HTTP method overrides", () => {
 
   it("does not pass a method override to the API: a GET with X-HTTP-Method-Override: DELETE deletes nothing", async () => {
     // Prepare
-    const created = await alice.request(`${tp.app}/api/items`, { method: "POST", body: JSON.stringify({ title: "keep me" }), headers: json(tp.app) });
+    const created = await alice.request(`${tp.app}/api/items`, {
+      method: "POST",
+      body: JSON.stringify({ title: "keep me" }),
+      headers: json(tp.app),
+    });
     const id = created.json<{ id: string }>().id;
     // Act
     const answer = await alice.request(`${tp.app}/api/items/${id}?_method=DELETE`, {
@@ -113,7 +117,12 @@ describe("unicode and percent-encoding tricks in /api paths", () => {
 });
 
 describe("Host and X-Forwarded-* spoofing", () => {
-  const spoofed = { "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", "x-forwarded-port": "443", forwarded: "host=evil.example;proto=https" };
+  const spoofed = {
+    "x-forwarded-host": "evil.example",
+    "x-forwarded-proto": "https",
+    "x-forwarded-port": "443",
+    forwarded: "host=evil.example;proto=https",
+  };
 
   it("keeps redirect_uri on the configured origin whatever Host and X-Forwarded-* say", async () => {
     // Act
@@ -138,7 +147,9 @@ describe("Host and X-Forwarded-* spoofing", () => {
 
   it("refuses an API call whose Origin is another site even with the session cookie and X-CSRF: 403 cross_site_request", async () => {
     // Act
-    const answer = await alice.request(`${tp.app}/api/whoami`, { headers: { ...spaHeaders(tp.app), origin: "https://evil.example", ...spoofed } });
+    const answer = await alice.request(`${tp.app}/api/whoami`, {
+      headers: { ...spaHeaders(tp.app), origin: "https://evil.example", ...spoofed },
+    });
     // Assess
     expect(answer.status).toBe(403);
     expect(answer.json()).toEqual({ error: "cross_site_request", message: "Cross-site requests are not allowed" });
@@ -192,7 +203,8 @@ describe("login CSRF and session swaps", () => {
     const { sessionId: idB } = await login(tp, b, "bob");
     const table = tp.platform.tables.Sessions;
     const read = async (id: string) =>
-      (await tp.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: hashSessionId(id) } }, ConsistentRead: true }))).Item ?? {};
+      (await tp.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: hashSessionId(id) } }, ConsistentRead: true })))
+        .Item ?? {};
     const itemA = await read(idA);
     const itemB = await read(idB);
     await tp.dynamodb.send(new PutItemCommand({ TableName: table, Item: { ...itemA, tokens: itemB.tokens ?? { S: "" } } }));

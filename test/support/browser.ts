@@ -52,7 +52,9 @@ export class Browser {
     const url = new URL(target);
     const rawTarget = target.slice(url.origin.length) || "/";
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
-    const jarCookies = [...(this.jar.get(url.hostname) ?? new Map<string, string>()).entries()].map(([name, value]) => `${name}=${value}`).join("; ");
+    const jarCookies = [...(this.jar.get(url.hostname) ?? new Map<string, string>()).entries()]
+      .map(([name, value]) => `${name}=${value}`)
+      .join("; ");
     const cookie = init.cookieHeader ?? jarCookies;
     if (cookie) headers.cookie = cookie;
     let body: Buffer | undefined;
@@ -136,7 +138,12 @@ export async function loginUntilCallback(tp: TestPlatform, browser: Browser, use
 }
 
 /** A whole login as a browser does it; returns the callback's answer and the new session cookie value. */
-export async function login(tp: TestPlatform, browser: Browser, username: string, returnTo = "/items"): Promise<{ answer: Answer; sessionId: string }> {
+export async function login(
+  tp: TestPlatform,
+  browser: Browser,
+  username: string,
+  returnTo = "/items",
+): Promise<{ answer: Answer; sessionId: string }> {
   const answer = await browser.request(await loginUntilCallback(tp, browser, username, returnTo));
   const sessionId = browser.cookie(new URL(tp.app).hostname, "__Host-session");
   if (!sessionId) throw new Error(`the callback set no session: ${answer.status} ${answer.body}`);

@@ -111,7 +111,9 @@ export function recordingLogger(name: string): { logger: Logger; lines: string[]
   for (const level of ["debug", "info", "warn", "error", "critical"] as const) {
     const original = logger[level].bind(logger);
     logger[level] = ((...args: unknown[]) => {
-      lines.push(JSON.stringify({ level, args }, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message } : value)));
+      lines.push(
+        JSON.stringify({ level, args }, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message } : value)),
+      );
       if (process.env.REL_TEST_LOGS === "1") (original as (...a: unknown[]) => void)(...args);
     }) as Logger[typeof level];
   }

@@ -1,7 +1,6 @@
 import type { webcrypto } from "node:crypto";
 import { isAllowedServiceUrl, isLoopbackUrl, parseConfig } from "@spa-bff/core";
 import * as z from "zod/mini";
-import type { ZodType } from "zod";
 
 /** The BFF's configuration, parsed once at cold start by {@link loadBffConfig}. */
 export interface BffConfig {
@@ -98,8 +97,7 @@ function isPrivateJwk(value: string): boolean {
  * const config = loadBffConfig(process.env);
  */
 export function loadBffConfig(env: Record<string, string | undefined>): BffConfig {
-  // core's parseConfig is typed for classic zod schemas; a zod/mini schema has the same safeParse at runtime.
-  const raw: RawConfig = parseConfig(schema as unknown as ZodType<RawConfig>, env, "bff");
+  const raw: RawConfig = parseConfig(schema, env, "bff");
   const appOrigin = new URL(raw.APP_ORIGIN).origin;
   return {
     oidc: {

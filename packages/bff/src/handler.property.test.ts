@@ -51,14 +51,41 @@ async function setup() {
 
 const method = fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "get", "PROPFIND");
 const path = fc.oneof(
-  fc.constantFrom("/auth/login", "/auth/callback", "/auth/session", "/auth/logout", "/api/items", "/api/items/1", "/api/", "/api", "/auth/", "/"),
+  fc.constantFrom(
+    "/auth/login",
+    "/auth/callback",
+    "/auth/session",
+    "/auth/logout",
+    "/api/items",
+    "/api/items/1",
+    "/api/",
+    "/api",
+    "/auth/",
+    "/",
+  ),
   fc.webPath().map((p) => `/api${p}`),
   fc.string().map((s) => `/auth/${s}`),
   // A function URL's rawPath always starts with "/".
   fc.string({ unit: "binary" }).map((s) => `/${s}`),
 );
-const headerName = fc.constantFrom("x-csrf", "origin", "sec-fetch-site", "sec-fetch-mode", "content-type", "content-length", "x-request-id", "x-http-method-override", "host", "x-forwarded-host", "authorization", "cookie");
-const headerValue = fc.oneof(fc.constantFrom("1", origin, "https://evil.example", "null", "same-origin", "cross-site", "navigate", "application/json", "999999999"), fc.string({ unit: "binary" }));
+const headerName = fc.constantFrom(
+  "x-csrf",
+  "origin",
+  "sec-fetch-site",
+  "sec-fetch-mode",
+  "content-type",
+  "content-length",
+  "x-request-id",
+  "x-http-method-override",
+  "host",
+  "x-forwarded-host",
+  "authorization",
+  "cookie",
+);
+const headerValue = fc.oneof(
+  fc.constantFrom("1", origin, "https://evil.example", "null", "same-origin", "cross-site", "navigate", "application/json", "999999999"),
+  fc.string({ unit: "binary" }),
+);
 
 describe("BFF handler (property)", () => {
   it("answers every request without throwing, without a 500, with the error JSON shape, and leaks no token", async () => {
@@ -70,37 +97,46 @@ describe("BFF handler (property)", () => {
       fc.stringMatching(/^[A-Za-z0-9_-]{22,128}$/).map((id) => `__Host-session=${id}`),
     );
     await fc.assert(
-      fc.asyncProperty(method, path, fc.dictionary(headerName, headerValue, { maxKeys: 6 }), cookie, fc.option(fc.string({ unit: "binary" }), { nil: undefined }), fc.string(), fc.boolean(), async (m, rawPath, headers, cookieEntry, body, query, base64) => {
-        // Prepare
-        const event = {
-          version: "2.0",
-          routeKey: "$default",
-          rawPath,
-          rawQueryString: query,
-          headers,
-          ...(cookieEntry === undefined ? {} : { cookies: [cookieEntry] }),
-          queryStringParameters: Object.fromEntries(new URLSearchParams(query)),
-          requestContext: { http: { method: m, path: rawPath }, requestId: "fuzz" },
-          ...(body === undefined ? {} : { body }),
-          isBase64Encoded: base64,
-        } as unknown as APIGatewayProxyEventV2;
-        // Act
-        const result = await handler(event);
-        // Assess
-        const status = result.statusCode ?? 200;
-        expect(status).not.toBe(500);
-        expect([200, 302, 400, 401, 403, 404, 405, 413, 502]).toContain(status);
-        const text = result.body ?? "";
-        expect(text).not.toContain(accessToken);
-        expect(text).not.toContain(refreshToken);
-        if (status >= 400) {
-          const parsed = JSON.parse(text) as Record<string, unknown>;
-          expect(Object.keys(parsed).sort()).toEqual(["error", "message"]);
-          expect(parsed.error).toMatch(/^[a-z_]+$/);
-          expect(parsed.message).not.toMatch(/\n\s+at /);
-        }
-        for (const line of result.cookies ?? []) expect(line).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=(Lax|Strict)$/);
-      }),
+      fc.asyncProperty(
+        method,
+        path,
+        fc.dictionary(headerName, headerValue, { maxKeys: 6 }),
+        cookie,
+        fc.option(fc.string({ unit: "binary" }), { nil: undefined }),
+        fc.string(),
+        fc.boolean(),
+        async (m, rawPath, headers, cookieEntry, body, query, base64) => {
+          // Prepare
+          const event = {
+            version: "2.0",
+            routeKey: "$default",
+            rawPath,
+            rawQueryString: query,
+            headers,
+            ...(cookieEntry === undefined ? {} : { cookies: [cookieEntry] }),
+            queryStringParameters: Object.fromEntries(new URLSearchParams(query)),
+            requestContext: { http: { method: m, path: rawPath }, requestId: "fuzz" },
+            ...(body === undefined ? {} : { body }),
+            isBase64Encoded: base64,
+          } as unknown as APIGatewayProxyEventV2;
+          // Act
+          const result = await handler(event);
+          // Assess
+          const status = result.statusCode ?? 200;
+          expect(status).not.toBe(500);
+          expect([200, 302, 400, 401, 403, 404, 405, 413, 502]).toContain(status);
+          const text = result.body ?? "";
+          expect(text).not.toContain(accessToken);
+          expect(text).not.toContain(refreshToken);
+          if (status >= 400) {
+            const parsed = JSON.parse(text) as Record<string, unknown>;
+            expect(Object.keys(parsed).sort()).toEqual(["error", "message"]);
+            expect(parsed.error).toMatch(/^[a-z_]+$/);
+            expect(parsed.message).not.toMatch(/\n\s+at /);
+          }
+          for (const line of result.cookies ?? []) expect(line).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=(Lax|Strict)$/);
+        },
+      ),
       { numRuns: 1500 },
     );
     expect(lines.join("\n")).not.toContain(accessToken);

@@ -16,11 +16,7 @@ if (!z.config().localeError) z.config(en());
  * @example
  * const config = parseConfig(schema, process.env, "bff");
  */
-export function parseConfig<S extends z.core.$ZodType>(
-  schema: S,
-  env: Record<string, string | undefined>,
-  part: string,
-): z.core.output<S> {
+export function parseConfig<S extends z.core.$ZodType>(schema: S, env: Record<string, string | undefined>, part: string): z.core.output<S> {
   const result = z.safeParse(schema, env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -1,13 +1,12 @@
 import { isLoopbackUrl, parseConfig } from "@spa-bff/core";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 const schema = z.object({
-  ITEMS_TABLE: z.string("DynamoDB table name of the items table").min(1, "a table name"),
-  DYNAMODB_ENDPOINT: z
-    .string()
-    .refine((value) => isLoopbackUrl(value), "a loopback URL (DynamoDB Local / dynalite only)")
-    .optional(),
-  AWS_REGION: z.string().min(1).default("us-east-1"),
+  ITEMS_TABLE: z.string("DynamoDB table name of the items table").check(z.minLength(1, "a table name")),
+  DYNAMODB_ENDPOINT: z.optional(
+    z.string().check(z.refine((value) => isLoopbackUrl(value), "a loopback URL (DynamoDB Local / dynalite only)")),
+  ),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), "us-east-1"),
 });
 
 /** Validated items API configuration. */

@@ -1,4 +1,8 @@
-import { z } from "zod";
+import en from "zod/v4/locales/en.js";
+import * as z from "zod/mini";
+
+// zod/mini has no messages of its own; a body that is not an object gets the same English message as with classic zod.
+if (!z.config().localeError) z.config(en());
 
 /** An item as the API returns it. `owner` is shown to machines only (they list everyone's). */
 export interface Item {
@@ -20,14 +24,16 @@ export interface ItemRecord {
 
 /** `POST /items` body. Unknown keys (an `owner`, say) are rejected, not ignored. */
 export const newItemSchema = z.strictObject({
-  title: z.string('"title" must be a string').trim().min(1, '"title" must not be empty').max(200, '"title" must be at most 200 characters'),
-  done: z.boolean('"done" must be a boolean').optional(),
+  title: z
+    .string('"title" must be a string')
+    .check(z.trim(), z.minLength(1, '"title" must not be empty'), z.maxLength(200, '"title" must be at most 200 characters')),
+  done: z.optional(z.boolean('"done" must be a boolean')),
 });
 
 export type NewItem = z.output<typeof newItemSchema>;
 
 /** Field errors by field name (first message per field), for a 400's details. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
+export function fieldErrors(error: z.core.$ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {

@@ -1,25 +1,26 @@
 import { isAllowedServiceUrl, parseConfig } from "@spa-bff/core";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 const schema = z.object({
-  JWT_ISSUER: z
-    .string("issuer URL (https, or http on loopback)")
-    .refine(isAllowedServiceUrl, "an https URL (http only on loopback)")
-    .transform((value) => value.replace(/\/+$/, "")),
+  JWT_ISSUER: z.pipe(
+    z.string("issuer URL (https, or http on loopback)").check(z.refine(isAllowedServiceUrl, "an https URL (http only on loopback)")),
+    z.transform((value: string) => value.replace(/\/+$/, "")),
+  ),
   JWT_CLIENT_IDS: z
-    .string("comma-separated client ids (web client and M2M client)")
-    .transform((value) =>
-      value
-        .split(",")
-        .map((id) => id.trim())
-        .filter((id) => id.length > 0),
+    .pipe(
+      z.string("comma-separated client ids (web client and M2M client)"),
+      z.transform((value: string) =>
+        value
+          .split(",")
+          .map((id) => id.trim())
+          .filter((id) => id.length > 0),
+      ),
     )
-    .refine((ids) => ids.length > 0, "at least one client id"),
-  COGNITO_USER_POOL_ID: z
-    .string()
-    .regex(/^[\w-]+_[0-9a-zA-Z]+$/, "a Cognito user pool id such as eu-west-1_AbCdEf123")
-    .optional(),
-  JWT_GRACE_SECONDS: z.coerce.number("seconds").int().min(0).max(60).default(5),
+    .check(z.refine((ids) => ids.length > 0, "at least one client id")),
+  COGNITO_USER_POOL_ID: z.optional(
+    z.string().check(z.regex(/^[\w-]+_[0-9a-zA-Z]+$/, "a Cognito user pool id such as eu-west-1_AbCdEf123")),
+  ),
+  JWT_GRACE_SECONDS: z._default(z.coerce.number("seconds").check(z.int(), z.gte(0), z.lte(60)), 5),
 });
 
 /** Validated authorizer configuration. */

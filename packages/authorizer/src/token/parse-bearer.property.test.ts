@@ -72,30 +72,40 @@ describe("authorizer handler (property)", () => {
         } as unknown as NonNullable<Parameters<typeof createAuthorizerHandler>[1]>["verifier"],
       },
     );
-    const headers = fc.dictionary(fc.constantFrom("authorization", "Authorization", "x-other", "cookie"), fc.oneof(fc.string({ unit: "binary" }), b64token.map((t) => `Bearer ${t}`)));
+    const headers = fc.dictionary(
+      fc.constantFrom("authorization", "Authorization", "x-other", "cookie"),
+      fc.oneof(
+        fc.string({ unit: "binary" }),
+        b64token.map((t) => `Bearer ${t}`),
+      ),
+    );
     await fc.assert(
-      fc.asyncProperty(headers, fc.option(fc.dictionary(fc.constantFrom("authorization", "Authorization"), fc.array(fc.string(), { maxLength: 3 })), { nil: null }), async (single, multi) => {
-        // Prepare
-        const event = {
-          type: "REQUEST",
-          methodArn: "arn:aws:execute-api:us-east-1:123456789012:abc123/local/GET/items",
-          resource: "/items",
-          path: "/items",
-          httpMethod: "GET",
-          headers: single,
-          multiValueHeaders: multi,
-        } as unknown as APIGatewayRequestAuthorizerEvent;
-        // Act
-        let error: unknown;
-        try {
-          await authorize(event);
-        } catch (caught) {
-          error = caught;
-        }
-        // Assess
-        expect(error).toBeInstanceOf(Error);
-        expect((error as Error).message).toBe("Unauthorized");
-      }),
+      fc.asyncProperty(
+        headers,
+        fc.option(fc.dictionary(fc.constantFrom("authorization", "Authorization"), fc.array(fc.string(), { maxLength: 3 })), { nil: null }),
+        async (single, multi) => {
+          // Prepare
+          const event = {
+            type: "REQUEST",
+            methodArn: "arn:aws:execute-api:us-east-1:123456789012:abc123/local/GET/items",
+            resource: "/items",
+            path: "/items",
+            httpMethod: "GET",
+            headers: single,
+            multiValueHeaders: multi,
+          } as unknown as APIGatewayRequestAuthorizerEvent;
+          // Act
+          let error: unknown;
+          try {
+            await authorize(event);
+          } catch (caught) {
+            error = caught;
+          }
+          // Assess
+          expect(error).toBeInstanceOf(Error);
+          expect((error as Error).message).toBe("Unauthorized");
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -5,7 +5,10 @@ import { parseReturnTo, withAuthError } from "./return-to.ts";
 const app = "https://app.example";
 const segment = fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/).filter((value) => value !== "." && value !== "..");
 const appPath = fc
-  .tuple(fc.array(segment, { minLength: 1, maxLength: 6 }), fc.option(fc.stringMatching(/^[a-z]{1,8}=[A-Za-z0-9]{0,8}$/), { nil: undefined }))
+  .tuple(
+    fc.array(segment, { minLength: 1, maxLength: 6 }),
+    fc.option(fc.stringMatching(/^[a-z]{1,8}=[A-Za-z0-9]{0,8}$/), { nil: undefined }),
+  )
   .map(([segments, query]) => `/${segments.join("/")}${query ? `?${query}` : ""}`);
 
 /** What a browser does with a Location header: resolve it against the app's URL. */
@@ -16,7 +19,7 @@ function landsOn(location: string): URL {
 function assertSameOrigin(value: string): void {
   expect(value.startsWith("/")).toBe(true);
   expect(value.startsWith("//")).toBe(false);
-  expect(value).not.toMatch(/[\u0000-\u0020\u007f\\]/);
+  expect([...value].some((char) => char.charCodeAt(0) <= 0x20 || char === "\u007f" || char === "\\")).toBe(false);
   expect(landsOn(value).origin).toBe(app);
 }
 
@@ -31,7 +34,22 @@ describe("parseReturnTo (property)", () => {
   });
 
   it("falls back to / for every scheme-relative, backslash, scheme or encoded-slash prefix", () => {
-    const hostile = fc.constantFrom("//", "/\\", "\\\\", "https:", "javascript:", "data:", "/%2f", "/%5c", "/%2F/", "%2f%2f", "\t//", " //", "/\t/", "/\n/");
+    const hostile = fc.constantFrom(
+      "//",
+      "/\\",
+      "\\\\",
+      "https:",
+      "javascript:",
+      "data:",
+      "/%2f",
+      "/%5c",
+      "/%2F/",
+      "%2f%2f",
+      "\t//",
+      " //",
+      "/\t/",
+      "/\n/",
+    );
     fc.assert(
       fc.property(hostile, fc.string(), (prefix, rest) => {
         expect(parseReturnTo(`${prefix}${rest}`)).toBe("/");

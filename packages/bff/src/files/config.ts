@@ -1,5 +1,5 @@
 import { isLoopbackUrl, parseConfig } from "@spa-bff/core";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** Local S3 credentials when none are given: s3rver's built-in account (`S3RVER`/`S3RVER`). */
 export const localS3Credentials = Object.freeze({ accessKeyId: "S3RVER", secretAccessKey: "S3RVER" });
@@ -16,27 +16,30 @@ export interface FilesConfig {
 
 const schema = z
   .object({
-    FILES_BUCKET: z.string({ error: "bucket name" }).regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "a bucket name"),
-    FILES_ROLE_ARN: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN")
-      .optional(),
-    S3_ENDPOINT: z.string().refine(isLoopbackUrl, { message: "a loopback URL (the local S3); leave unset in AWS" }).optional(),
-    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-    AWS_REGION: z.string().min(1).default("us-east-1"),
+    FILES_BUCKET: z.string({ error: "bucket name" }).check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "a bucket name")),
+    FILES_ROLE_ARN: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN"))),
+    S3_ENDPOINT: z.optional(z.string().check(z.refine(isLoopbackUrl, { message: "a loopback URL (the local S3); leave unset in AWS" }))),
+    S3_ACCESS_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+    S3_SECRET_ACCESS_KEY: z.optional(z.string().check(z.minLength(1))),
+    AWS_REGION: z._default(z.string().check(z.minLength(1)), "us-east-1"),
   })
-  .superRefine(
-    (env, ctx) => {
-      if (!env.FILES_ROLE_ARN && !env.S3_ENDPOINT) {
-        ctx.addIssue({ code: "custom", path: ["FILES_ROLE_ARN"], message: "the federated role ARN (or S3_ENDPOINT for the local S3)" });
-      }
-      if ((env.S3_ACCESS_KEY_ID || env.S3_SECRET_ACCESS_KEY) && !env.S3_ENDPOINT) {
-        ctx.addIssue({ code: "custom", path: ["S3_ENDPOINT"], message: "the local S3 endpoint (fixed S3 keys are for the local S3 only)" });
-      }
-      // Run even when a field failed, so one error names every problem; the checks only read presence.
-    },
-    { when: () => true },
+  .check(
+    z.superRefine(
+      (env, ctx) => {
+        if (!env.FILES_ROLE_ARN && !env.S3_ENDPOINT) {
+          ctx.addIssue({ code: "custom", path: ["FILES_ROLE_ARN"], message: "the federated role ARN (or S3_ENDPOINT for the local S3)" });
+        }
+        if ((env.S3_ACCESS_KEY_ID || env.S3_SECRET_ACCESS_KEY) && !env.S3_ENDPOINT) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["S3_ENDPOINT"],
+            message: "the local S3 endpoint (fixed S3 keys are for the local S3 only)",
+          });
+        }
+        // Run even when a field failed, so one error names every problem; the checks only read presence.
+      },
+      { when: () => true },
+    ),
   );
 
 /**

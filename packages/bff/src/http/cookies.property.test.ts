@@ -17,17 +17,21 @@ function thrown(fn: () => unknown): unknown {
 describe("parseCookies (property)", () => {
   it("never throws and yields only trimmed, non-empty names without separators, whatever the entries and header", () => {
     fc.assert(
-      fc.property(fc.option(fc.array(fc.string({ unit: "binary" })), { nil: undefined }), fc.option(fc.string({ unit: "binary" }), { nil: undefined }), (entries, header) => {
-        // Act
-        const cookies = parseCookies(entries, header);
-        // Assess
-        for (const [name, value] of cookies) {
-          expect(name.length).toBeGreaterThan(0);
-          expect(name).toBe(name.trim());
-          expect(name).not.toMatch(/[;=]/);
-          expect(value).not.toContain(";");
-        }
-      }),
+      fc.property(
+        fc.option(fc.array(fc.string({ unit: "binary" })), { nil: undefined }),
+        fc.option(fc.string({ unit: "binary" }), { nil: undefined }),
+        (entries, header) => {
+          // Act
+          const cookies = parseCookies(entries, header);
+          // Assess
+          for (const [name, value] of cookies) {
+            expect(name.length).toBeGreaterThan(0);
+            expect(name).toBe(name.trim());
+            expect(name).not.toMatch(/[;=]/);
+            expect(value).not.toContain(";");
+          }
+        },
+      ),
     );
   });
 
@@ -77,13 +81,16 @@ describe("serializeCookie (property)", () => {
 
   it("refuses with a TypeError any value that could inject an attribute or a header line", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "binary" }).filter((value) => !/^[A-Za-z0-9._~-]*$/.test(value)), (value) => {
-        // Act
-        const error = thrown(() => serializeCookie(SESSION_COOKIE, value, { maxAge: 1 }));
-        // Assess
-        expect(error).toBeInstanceOf(TypeError);
-        expect((error as Error).message).toBe('"value" must be base64url or similar');
-      }),
+      fc.property(
+        fc.string({ unit: "binary" }).filter((value) => !/^[A-Za-z0-9._~-]*$/.test(value)),
+        (value) => {
+          // Act
+          const error = thrown(() => serializeCookie(SESSION_COOKIE, value, { maxAge: 1 }));
+          // Assess
+          expect(error).toBeInstanceOf(TypeError);
+          expect((error as Error).message).toBe('"value" must be base64url or similar');
+        },
+      ),
     );
   });
 

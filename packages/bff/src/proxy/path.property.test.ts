@@ -42,13 +42,20 @@ function expectInvalidPath(error: unknown): void {
 describe("upstreamPathOf (property)", () => {
   it("answers a path or throws invalid_path, nothing else, for any raw path", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.string().map((rest) => `/api/${rest}`), fc.webPath().map((path) => `/api${path}`)), (raw) => {
-        // Act
-        const result = outcome(() => upstreamPathOf(raw));
-        // Assess
-        if ("error" in result) expectInvalidPath(result.error);
-        else expect(`/api/${result.path}`).toBe(raw);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: "binary" }),
+          fc.string().map((rest) => `/api/${rest}`),
+          fc.webPath().map((path) => `/api${path}`),
+        ),
+        (raw) => {
+          // Act
+          const result = outcome(() => upstreamPathOf(raw));
+          // Assess
+          if ("error" in result) expectInvalidPath(result.error);
+          else expect(`/api/${result.path}`).toBe(raw);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -63,13 +70,18 @@ describe("upstreamPathOf (property)", () => {
 
   it("refuses a dot, dot-dot, encoded slash or control segment anywhere but a trailing empty one", () => {
     fc.assert(
-      fc.property(fc.array(segment, { maxLength: 4 }), traversal, fc.array(segment, { minLength: 1, maxLength: 4 }), (before, bad, after) => {
-        // Act
-        const result = outcome(() => upstreamPathOf(`/api/${[...before, bad, ...after].join("/")}`));
-        // Assess
-        expect("error" in result).toBe(true);
-        if ("error" in result) expectInvalidPath(result.error);
-      }),
+      fc.property(
+        fc.array(segment, { maxLength: 4 }),
+        traversal,
+        fc.array(segment, { minLength: 1, maxLength: 4 }),
+        (before, bad, after) => {
+          // Act
+          const result = outcome(() => upstreamPathOf(`/api/${[...before, bad, ...after].join("/")}`));
+          // Assess
+          expect("error" in result).toBe(true);
+          if ("error" in result) expectInvalidPath(result.error);
+        },
+      ),
     );
   });
 

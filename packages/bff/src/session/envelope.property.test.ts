@@ -27,7 +27,10 @@ function expectEnvelopeError(error: unknown): void {
 describe("parseEnvelope (property)", () => {
   it("answers parts or throws EnvelopeError, nothing else, for any string", () => {
     const envelopeLike = fc
-      .array(fc.oneof(fc.constant("v1"), fc.base64String(), fc.stringMatching(/^[A-Za-z0-9_-]{0,40}$/), fc.string()), { minLength: 1, maxLength: 6 })
+      .array(fc.oneof(fc.constant("v1"), fc.base64String(), fc.stringMatching(/^[A-Za-z0-9_-]{0,40}$/), fc.string()), {
+        minLength: 1,
+        maxLength: 6,
+      })
       .map((parts) => parts.join("."));
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: "binary" }), envelopeLike), (value) => {
@@ -79,18 +82,24 @@ describe("sealer (property)", () => {
   it("refuses any one-character change of an envelope with EnvelopeError, never with data", async () => {
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ \u0000";
     await fc.assert(
-      fc.asyncProperty(bytes(1, 128), sessionId, fc.nat(), fc.nat({ max: alphabet.length - 1 }), async (plaintext, id, position, replacement) => {
-        // Prepare
-        const envelope = await sealer.seal(plaintext, id);
-        const index = position % envelope.length;
-        const tampered = `${envelope.slice(0, index)}${alphabet[replacement]}${envelope.slice(index + 1)}`;
-        fc.pre(tampered !== envelope);
-        // Act
-        const result = await openOutcome(() => sealer.open(tampered, id));
-        // Assess
-        expect("error" in result).toBe(true);
-        if ("error" in result) expectEnvelopeError(result.error);
-      }),
+      fc.asyncProperty(
+        bytes(1, 128),
+        sessionId,
+        fc.nat(),
+        fc.nat({ max: alphabet.length - 1 }),
+        async (plaintext, id, position, replacement) => {
+          // Prepare
+          const envelope = await sealer.seal(plaintext, id);
+          const index = position % envelope.length;
+          const tampered = `${envelope.slice(0, index)}${alphabet[replacement]}${envelope.slice(index + 1)}`;
+          fc.pre(tampered !== envelope);
+          // Act
+          const result = await openOutcome(() => sealer.open(tampered, id));
+          // Assess
+          expect("error" in result).toBe(true);
+          if ("error" in result) expectEnvelopeError(result.error);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -167,6 +167,19 @@ describe("branded sign-in service", () => {
     expect(third).toMatchObject({ code: "login_failed", status: 401, message: CODE_FAILED_MESSAGE, details: { restart: true } });
   });
 
+  it("counts wrong codes toward the user's lockout", async () => {
+    // Prepare
+    const { service, ip } = setup();
+    for (let i = 0; i < 3; i++) await expect(service.start({ username: "bob", password: "guess", ip })).rejects.toThrow(SignInFailedError);
+    const started = expectCode(await service.start({ username: "bob", password: bob.password, ip }));
+    const retry = expectCode(await service.answer({ code: "000000", pending: started.pending, ip }));
+    // Act
+    const fifth = await service.answer({ code: "000001", pending: retry.pending, ip }).catch((error: unknown) => error);
+    // Assess
+    expect(fifth).toBeInstanceOf(SignInLockedError);
+    expect(fifth).toMatchObject({ status: 429, details: { retryAfterSeconds: 900 } });
+  });
+
   it("refuses a missing, forged or expired pending sign-in as invalid_login_state", async () => {
     // Prepare
     const { service, ip, clock } = setup();

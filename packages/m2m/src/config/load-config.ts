@@ -1,15 +1,15 @@
 import { isAllowedServiceUrl, parseConfig } from "@spa-bff/core";
-import { z } from "zod";
+import * as z from "zod/mini";
 
-const url = (what: string) => z.string(what).refine(isAllowedServiceUrl, "an https URL (http only on loopback)");
+const url = (what: string) => z.string(what).check(z.refine(isAllowedServiceUrl, "an https URL (http only on loopback)"));
 
 const schema = z.object({
   OIDC_ISSUER: url("issuer URL"),
-  M2M_CLIENT_ID: z.string("the M2M app client id").min(1, "a client id"),
-  M2M_CLIENT_SECRET: z.string("the M2M app client secret").min(1, "a client secret"),
-  M2M_SCOPES: z.string().min(1).default("items/read"),
+  M2M_CLIENT_ID: z.string("the M2M app client id").check(z.minLength(1, "a client id")),
+  M2M_CLIENT_SECRET: z.string("the M2M app client secret").check(z.minLength(1, "a client secret")),
+  M2M_SCOPES: z._default(z.string().check(z.minLength(1)), "items/read"),
   API_BASE_URL: url("the private API base URL including the stage path"),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number("milliseconds").int().min(100).max(60_000).default(8000),
+  UPSTREAM_TIMEOUT_MS: z._default(z.coerce.number("milliseconds").check(z.int(), z.gte(100), z.lte(60_000)), 8000),
 });
 
 /** Validated M2M configuration. */
