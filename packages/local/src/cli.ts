@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on loopback, no AWS account. Ports come from
  * EDGE_PORT, IDP_PORT, API_PORT and DYNAMO_PORT; SPA=static serves web/dist
- * instead of the Vite dev server.
+ * instead of the Vite dev server; LOCAL_DATA_DIR moves the data folder
+ * (default .local/).
  */
 import { join } from "node:path";
 import { defaultPorts, type PlatformPorts, repoRoot, startPlatform } from "./platform.ts";
@@ -29,12 +30,15 @@ let platform: Awaited<ReturnType<typeof startPlatform>>;
 try {
   platform = await startPlatform({
     ports,
+    ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}),
     spa: spaMode === "static" ? { kind: "static", dir: join(repoRoot, "web/dist") } : { kind: "vite", root: join(repoRoot, "web") },
   });
 } catch (error) {
   const err = error as NodeJS.ErrnoException & { port?: number };
   if (err.code === "EADDRINUSE" || /EADDRINUSE|already in use/i.test(String(err.message))) {
-    console.error(`\nA port is already in use: ${err.message}\nStop the other process or choose ports with EDGE_PORT, IDP_PORT, API_PORT, DYNAMO_PORT.`);
+    console.error(
+      `\nA port is already in use: ${err.message}\nStop the other process or choose ports with EDGE_PORT, IDP_PORT, API_PORT, DYNAMO_PORT.`,
+    );
     process.exit(3);
   }
   console.error(`\nThe local platform failed to start: ${err.message}`);
@@ -48,9 +52,11 @@ line("Open", `${platform.urls.app}/`);
 line("Edge", `${platform.urls.app}  (/auth/*, /api/* → BFF; rest → SPA ${spaMode === "vite" ? "via Vite dev server" : "from web/dist"})`);
 line("IdP", `${platform.urls.idp}  (discovery: /.well-known/openid-configuration)`);
 line("Private API", `${platform.urls.api}  (authorizer + items; reachable only via the BFF from the browser)`);
-line("DynamoDB", `${platform.urls.dynamo}  (dynalite, data in .local/)`);
+line("DynamoDB", `${platform.urls.dynamo}  (dynalite, data in ${process.env.LOCAL_DATA_DIR ?? ".local/"})`);
 console.log("\n  Demo users:");
 for (const user of platform.users) line(`  ${user.username}`, `password: ${user.password}`);
+line("  (carol)", `has a second factor: codes at ${platform.urls.idp}/dev/mailbox and printed here`);
+platform.parts.idp.mailbox.onMessage((notice) => console.log(notice));
 console.log(`\n  M2M client:    ${platform.clients.m2m.clientId} (secret in .local/clients.json; try: npm run m2m -- GET /items)`);
 console.log("\nPress Ctrl-C to stop.\n");
 
