@@ -29,7 +29,8 @@ const withPeer = args.includes("--peer");
 const quick = args.includes("--quick");
 const coldStartRuns = quick ? 3 : 15;
 const loadSeconds = quick ? 2 : 10;
-const outFile = join(here, quick ? "results.quick.json" : "results.json");
+// A quick run's numbers must never replace the published ones.
+const outFile = quick ? join(tmpdir(), "spa-bff-bench-results.quick.json") : join(here, "results.json");
 
 // Request logs are not what is measured (the BFF logs nothing on a successful proxy call anyway).
 process.env.LOG_LEVEL ??= "WARN";

@@ -5,7 +5,7 @@ import { createLogger } from "@spa-bff/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createKmsKeyProvider, createSealer, createSessionService } from "../packages/bff/src/session/index.ts";
+import { createKmsKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
 import { startDynamo, type TestDynamo } from "./bff-support.ts";
 
 const origin = "https://app.example";

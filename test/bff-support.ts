@@ -14,7 +14,7 @@ import { type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import { createLogger, createTableInput, type Logger, sessionsTable } from "@spa-bff/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { vi } from "vitest";
-import { createLocalKeyProvider, createSealer, createSessionService } from "../packages/bff/src/session/index.ts";
+import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
 import type { Sealer, SessionService } from "../packages/bff/src/session/types.ts";
 import { type RunningEdge, startEdge } from "../packages/local/src/edge/index.ts";
 import { type LocalIdp, startIdp } from "../packages/local/src/idp/index.ts";

@@ -6,7 +6,7 @@
  */
 import type { BffDeps } from "@spa-bff/bff";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKmsKeyProvider, createSealer } from "../../packages/bff/src/session/index.ts";
+import { createKmsKeyProvider, createSealer } from "@spa-bff/bff/session";
 import { createFakeKms } from "../../packages/bff/src/session/testing/fake-kms.ts";
 import { Browser, login, spaHeaders } from "../support/browser.ts";
 import { startTestPlatform, type TestPlatform, watchUnhandledRejections } from "../support/platform.ts";

@@ -5,7 +5,7 @@
  */
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashSessionId } from "../../packages/bff/src/session/index.ts";
+import { hashSessionId } from "@spa-bff/bff/session";
 import { Browser, login, loginUntilCallback, spaHeaders } from "../support/browser.ts";
 import { startTestPlatform, type TestPlatform } from "../support/platform.ts";
 

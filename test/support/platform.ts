@@ -11,7 +11,7 @@ import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { type BffConfig, type BffDeps, type BffHandler, createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import { createLogger, type Logger } from "@spa-bff/core";
 import { type Platform, type PlatformOptions, startEdge, startPlatform } from "@spa-bff/local";
-import { createLocalKeyProvider, createSealer, createSessionService } from "../../packages/bff/src/session/index.ts";
+import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
 import type { Sealer, SessionService } from "../../packages/bff/src/session/types.ts";
 
 export interface TestPlatformOptions {
