@@ -1,6 +1,7 @@
-import { sessionsTable } from "@spa-bff/core/infra";
+import { rateLimitTable, sessionsTable } from "@spa-bff/core/infra";
 import type { Api } from "./api.ts";
 import type { Auth } from "./auth.ts";
+import type { Files } from "./files.ts";
 import type { Network } from "./network.ts";
 import { appName, isProduction } from "./stage.ts";
 import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
@@ -15,10 +16,24 @@ export const sessionEncryptionContext = { purpose: "bff-session", app: appName }
 export const bffRoutes = [
   { name: "BffAuth", path: "/auth" },
   { name: "BffApi", path: "/api" },
+  { name: "BffFiles", path: "/files" },
 ] as const;
+
+/**
+ * How users sign in on this stage (`LOGIN_MODE` at deploy time): "hosted"
+ * (Cognito's hosted UI, code flow) or "branded" (the BFF's own page, with
+ * the emailed code as a second factor). Anything else fails the deploy.
+ */
+export function loginMode(): "hosted" | "branded" {
+  const mode = process.env.LOGIN_MODE ?? "hosted";
+  if (mode !== "hosted" && mode !== "branded") throw new Error(`Invalid LOGIN_MODE "${mode}". Expected: "hosted" or "branded"`);
+  return mode;
+}
 
 export interface Bff {
   sessionsTable: sst.aws.Dynamo;
+  /** Failed sign-in counters and lockouts of the branded sign-in (TTL-swept). */
+  signInTable: sst.aws.Dynamo;
   sessionKey: aws.kms.Key;
   role: aws.iam.Role;
   functions: sst.aws.Function[];
@@ -31,7 +46,7 @@ const sessionActions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Update
  * functions in the private subnets, reachable only through the Router
  * (function URL with AWS_IAM auth, signed by CloudFront origin access control).
  */
-export function createBff(network: Network, auth: Auth, api: Api, router: sst.aws.Router): Bff {
+export function createBff(network: Network, auth: Auth, api: Api, router: sst.aws.Router, files: Files): Bff {
   const production = isProduction();
   const table = new sst.aws.Dynamo(sessionsTable.name, {
     fields: sessionsTable.fields,
@@ -42,6 +57,18 @@ export function createBff(network: Network, auth: Auth, api: Api, router: sst.aw
     transform: {
       table: (args) => {
         args.pointInTimeRecovery = { enabled: true };
+        args.serverSideEncryption = { enabled: true };
+      },
+    },
+  });
+
+  // Counters and locks live one window at most and TTL sweeps them: no backups, no deletion protection needed.
+  const signInTable = new sst.aws.Dynamo(rateLimitTable.name, {
+    fields: rateLimitTable.fields,
+    primaryIndex: rateLimitTable.primaryIndex,
+    ttl: rateLimitTable.ttl,
+    transform: {
+      table: (args) => {
         args.serverSideEncryption = { enabled: true };
       },
     },
@@ -124,6 +151,15 @@ export function createBff(network: Network, auth: Auth, api: Api, router: sst.aw
     }),
   });
 
+  // Its own policy: the branded sign-in's counters are a separate concern from sessions.
+  new aws.iam.RolePolicy("BffSignInPolicy", {
+    role: role.name,
+    policy: $jsonStringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "SignInAttempts", Effect: "Allow", Action: sessionActions, Resource: signInTable.arn }],
+    }),
+  });
+
   const functions = bffRoutes.map(
     (route) =>
       new sst.aws.Function(route.name, {
@@ -144,14 +180,20 @@ export function createBff(network: Network, auth: Auth, api: Api, router: sst.aw
           OIDC_LOGOUT_URL: $interpolate`${auth.domainUrl}/logout`,
           APP_ORIGIN: router.url.apply((url) => url.replace(/\/$/, "")),
           SESSION_TABLE: table.name,
+          LOGIN_MODE: loginMode(),
+          COGNITO_USER_POOL_ID: auth.userPool.id,
+          SIGNIN_TABLE: signInTable.name,
           KEY_PROVIDER: "kms",
           KMS_KEY_ID: key.arn,
           API_BASE_URL: api.url,
+          // Direct uploads: the BFF federates per user into this role; it holds no S3 permission itself.
+          FILES_BUCKET: files.bucket.name,
+          FILES_ROLE_ARN: files.federatedRole.arn,
           UPSTREAM_TIMEOUT_MS: "8000",
           LOG_LEVEL: "INFO",
         },
       }),
   );
 
-  return { sessionsTable: table, sessionKey: key, role, functions };
+  return { sessionsTable: table, signInTable, sessionKey: key, role, functions };
 }

@@ -1,6 +1,7 @@
 import { createApi } from "./api.ts";
 import { createAuth } from "./auth.ts";
 import { createBff } from "./bff.ts";
+import { createFiles, createFilesBucket } from "./files.ts";
 import { createJobs } from "./jobs.ts";
 import { createNetwork } from "./network.ts";
 import { createRouter, createSite } from "./web.ts";
@@ -8,6 +9,7 @@ import { createRouter, createSite } from "./web.ts";
 export * from "./api.ts";
 export * from "./auth.ts";
 export * from "./bff.ts";
+export * from "./files.ts";
 export * from "./jobs.ts";
 export * from "./network.ts";
 export * from "./stage.ts";
@@ -19,10 +21,13 @@ export * from "./web.ts";
  */
 export function deployStage() {
   const network = createNetwork();
-  const router = createRouter();
+  // The bucket comes first: the site's CSP names its origin, and its CORS rule the Router's URL.
+  const filesBucket = createFilesBucket();
+  const router = createRouter(filesBucket.origins);
   const auth = createAuth(router.url);
   const api = createApi(network, auth);
-  createBff(network, auth, api, router);
+  const files = createFiles(filesBucket, auth, router);
+  createBff(network, auth, api, router, files);
   createSite(router);
   createJobs(network, auth, api);
   return { site: router.url, userPoolId: auth.userPool.id, api: api.url };

@@ -4,8 +4,8 @@ import { isProduction } from "./stage.ts";
 export const cachingDisabledPolicyId = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 /** CloudFront's managed "AllViewerExceptHostHeader" origin request policy: every cookie, query string and header but Host. */
 export const allViewerExceptHostPolicyId = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
-/** Paths served by the BFF rather than the static site. */
-export const bffPaths = ["/auth/*", "/api/*"] as const;
+/** Paths served by the BFF rather than the static site (`GET /files` has no trailing part, hence both file patterns). */
+export const bffPaths = ["/auth/*", "/api/*", "/files", "/files/*"] as const;
 
 /** The CSP of the SPA: same-origin everything (the BFF shares the origin), no framing. */
 export const contentSecurityPolicy = [
@@ -21,7 +21,16 @@ export const contentSecurityPolicy = [
 ].join("; ");
 
 /**
- * The stage's CloudFront distribution. `/auth/*` and `/api/*` go to the BFF
+ * The SPA's CSP with extra `connect-src` origins: the files bucket, which
+ * the SPA PUTs uploads to through presigned URLs.
+ */
+export function contentSecurityPolicyWith(connectSources: readonly string[]): string {
+  if (connectSources.length === 0) return contentSecurityPolicy;
+  return contentSecurityPolicy.replace("connect-src 'self'", `connect-src 'self' ${connectSources.join(" ")}`);
+}
+
+/**
+ * The stage's CloudFront distribution. `/auth/*`, `/api/*` and `/files` go to the BFF
  * function URLs (added by the BFF functions' `url.router`), the rest to the
  * static site.
  *
@@ -36,11 +45,11 @@ export const contentSecurityPolicy = [
  * Custom domain: set `SITE_DOMAIN` (for example `app.example.com`, hosted in
  * Route 53) when deploying a stage.
  */
-export function createRouter(): sst.aws.Router {
+export function createRouter(connectSources: $util.Input<string[]> = []): sst.aws.Router {
   const headers = new aws.cloudfront.ResponseHeadersPolicy("SecurityHeaders", {
     comment: `${$app.name} ${$app.stage} security headers`,
     securityHeadersConfig: {
-      contentSecurityPolicy: { contentSecurityPolicy, override: true },
+      contentSecurityPolicy: { contentSecurityPolicy: $output(connectSources).apply(contentSecurityPolicyWith), override: true },
       strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: isProduction(), override: true },
       frameOptions: { frameOption: "DENY", override: true },
       contentTypeOptions: { override: true },

@@ -176,7 +176,7 @@ describe("BFF login and callback", () => {
   it("answers {authenticated:false} without a session", async () => {
     const response = await new TestBrowser().request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
     expect(response.status).toBe(200);
-    expect(response.json()).toEqual({ authenticated: false });
+    expect(response.json()).toEqual({ authenticated: false, login: "hosted" });
   });
 
   it("ends a login that took longer than 10 minutes at returnTo with auth_error=login_expired, without a session", async () => {

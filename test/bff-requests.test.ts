@@ -147,7 +147,7 @@ describe("BFF request rules", () => {
     const response = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
     // Assess
     expect(response.status).toBe(200);
-    expect(response.json()).toEqual({ authenticated: false });
+    expect(response.json()).toEqual({ authenticated: false, login: "hosted" });
     expect(response.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
   });
 
@@ -190,7 +190,7 @@ describe("BFF request rules", () => {
       const who = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
       // Assess
       expect(who.status).toBe(200);
-      expect(who.json()).toEqual({ authenticated: false });
+      expect(who.json()).toEqual({ authenticated: false, login: "hosted" });
       expect(who.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
       expect(stack.logs.lines.some((line) => line.includes('"auth.session_expired"') && line.includes(hashId(cookie)))).toBe(true);
     } finally {

@@ -112,7 +112,7 @@ describe("resource side through the local gateway", () => {
   beforeAll(async () => {
     const dynamo = await startDynamo({ port: 0, dataDir: null });
     running.push(dynamo);
-    await ensureTables(dynamo.endpoint, { Sessions: "rs-sessions", Items: "rs-items" });
+    await ensureTables(dynamo.endpoint, { Sessions: "rs-sessions", Items: "rs-items", SignInAttempts: "rs-signin-attempts" });
     const idp = await startIdp({
       port: 0,
       keysDir: null,

@@ -110,7 +110,7 @@ describe("the IdP is down", () => {
     expect(logoutUrl.searchParams.has("id_token_hint")).toBe(false);
     expect(answer.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
     expect(await tp.sessionCount()).toBe(before - 1);
-    expect(replay.json()).toEqual({ authenticated: false });
+    expect(replay.json()).toEqual({ authenticated: false, login: "hosted" });
     expect(logs.lines.some((line) => line.includes("refresh token revocation failed"))).toBe(true);
   });
 

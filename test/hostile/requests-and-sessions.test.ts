@@ -215,7 +215,7 @@ describe("login CSRF and session swaps", () => {
     // Assess
     expect(answerA.status).toBe(401);
     expect(answerA.json()).toEqual({ error: "unauthenticated", message: "No valid session" });
-    expect(answerB.json()).toEqual({ authenticated: false });
+    expect(answerB.json()).toEqual({ authenticated: false, login: "hosted" });
   });
 
   it("gives a browser that carried someone else's session id a brand-new id at login, and the planted id stops working", async () => {
@@ -229,7 +229,7 @@ describe("login CSRF and session swaps", () => {
     const attackerView = await attacker.request(`${tp.app}/auth/session`, { headers: spaHeaders(tp.app) });
     // Assess
     expect(sessionId).not.toBe(planted);
-    expect(attackerView.json()).toEqual({ authenticated: false });
+    expect(attackerView.json()).toEqual({ authenticated: false, login: "hosted" });
   });
 });
 

@@ -19,7 +19,7 @@ function makeProject(name: string, edit: (file: string, source: string) => strin
   cpSync(path.join(repoRoot, "sst.config.ts"), path.join(root, "sst.config.ts"));
   cpSync(path.join(repoRoot, "tsconfig.infra.json"), path.join(root, "tsconfig.infra.json"));
   cpSync(path.join(repoRoot, ".sst", "provider-lock.json"), path.join(root, ".sst", "provider-lock.json"));
-  for (const link of ["node_modules", "packages", "web"]) symlinkSync(path.join(repoRoot, link), path.join(root, link));
+  for (const link of ["node_modules", "packages", "scripts", "web"]) symlinkSync(path.join(repoRoot, link), path.join(root, link));
   symlinkSync(path.join(repoRoot, ".sst", "platform"), path.join(root, ".sst", "platform"));
   for (const file of [
     "sst.config.ts",

@@ -193,12 +193,12 @@ describe("bff", () => {
 
   it("exposes the BFF only as AWS_IAM function URLs that CloudFront signs (OAC)", () => {
     const urls = ofType(dev.resources, "aws:lambda/functionUrl:FunctionUrl");
-    expect(urls.map((u) => u.name).sort()).toEqual(["BffApiUrl", "BffAuthUrl"]);
+    expect(urls.map((u) => u.name).sort()).toEqual(["BffApiUrl", "BffAuthUrl", "BffFilesUrl"]);
     for (const url of urls) expect(url.inputs.authorizationType).toBe("AWS_IAM");
     const permissions = ofType(dev.resources, "aws:lambda/permission:Permission").filter((p) => String(p.inputs.function).includes("Bff"));
     expect(permissions.length).toBeGreaterThan(0);
     for (const p of permissions) expect(p.inputs.principal).toBe("cloudfront.amazonaws.com");
-    const routeKeys = ofType(dev.resources, "pulumi-nodejs:dynamic:Resource").filter((r) => /^Bff(Auth|Api)RouteKey$/.test(r.name));
+    const routeKeys = ofType(dev.resources, "pulumi-nodejs:dynamic:Resource").filter((r) => /^Bff(Auth|Api|Files)RouteKey$/.test(r.name));
     for (const key of routeKeys)
       expect(JSON.parse(String(get(key.inputs, "entries", "metadata")))).toMatchObject({
         origin: { originAccessControlConfig: { enabled: true, originType: "lambda" } },
@@ -227,7 +227,7 @@ describe("bff", () => {
 });
 
 describe("web", () => {
-  it("routes /auth and /api to the BFF and the rest to the static site", () => {
+  it("routes /auth, /api and /files to the BFF and the rest to the static site", () => {
     const entries = ofType(dev.resources, "pulumi-nodejs:dynamic:Resource")
       .filter((r) => r.name.endsWith("RoutesUpdate"))
       .map((r) => String(r.inputs.entry).split(","));
@@ -235,13 +235,14 @@ describe("web", () => {
       ["site", ""],
       ["url", "/api"],
       ["url", "/auth"],
+      ["url", "/files"],
     ]);
   });
 
   it("turns caching off and forwards cookies and query strings on the BFF paths, with security headers everywhere", () => {
     const distribution = resource(dev.resources, "aws:cloudfront/distribution:Distribution", "RouterCdnDistribution");
     const ordered = distribution.inputs.orderedCacheBehaviors as Inputs[];
-    expect(ordered.map((b) => b.pathPattern)).toEqual(["/auth/*", "/api/*"]);
+    expect(ordered.map((b) => b.pathPattern)).toEqual(["/auth/*", "/api/*", "/files", "/files/*"]);
     const headers = resource(dev.resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "SecurityHeaders");
     for (const behavior of ordered) {
       expect(behavior).toMatchObject({

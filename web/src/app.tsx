@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { BffError } from "./bff.ts";
+import { UploadsPanel } from "./files/uploads-panel.tsx";
 import { ItemsPanel } from "./items/items-panel.tsx";
 import { AccountCard } from "./screens/account-card.tsx";
 import { LoggedOut } from "./screens/logged-out.tsx";
@@ -76,7 +77,7 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
                 </Notice>
               </div>
             ) : null}
-            <LoggedOut reason={session.reason} authError={authError} onDismissAuthError={() => setAuthError(null)} />
+            <LoggedOut reason={session.reason} login={session.login} authError={authError} onDismissAuthError={() => setAuthError(null)} />
           </>
         ) : null}
         {session.status === "authenticated" ? (
@@ -99,6 +100,7 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
             </div>
             <AccountCard user={session.user} expiresAt={session.expiresAt} />
             <ItemsPanel />
+            <UploadsPanel />
           </div>
         ) : null}
       </main>

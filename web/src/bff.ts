@@ -30,7 +30,11 @@ export interface SessionUser {
   email?: string;
 }
 
-export type SessionInfo = { authenticated: true; user: SessionUser; expiresAt: string } | { authenticated: false };
+/** How this stage logs people in: the IdP's page (`hosted`, the Log in button) or the app's own form (`branded`). */
+export type LoginMode = "hosted" | "branded";
+
+/** What `GET /auth/session` answers; a logged-out answer without `login` means the hosted login. */
+export type SessionInfo = { authenticated: true; user: SessionUser; expiresAt: string } | { authenticated: false; login?: LoginMode };
 
 export interface BffClientOptions {
   /** Seam for tests; defaults to the global `fetch`. */

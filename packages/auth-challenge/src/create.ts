@@ -1,7 +1,7 @@
+import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { loadAuthChallengeConfig } from "./config.ts";
 import { createCreateAuthChallenge } from "./create/create-auth-challenge.ts";
 import { createSesCodeSender } from "./senders/ses-code-sender.ts";
-import { createSesV2HttpTransport } from "./senders/ses-v2-transport.ts";
 
 const config = loadAuthChallengeConfig(process.env);
 
@@ -9,7 +9,7 @@ const config = loadAuthChallengeConfig(process.env);
 export const handler = createCreateAuthChallenge({
   sender: createSesCodeSender({
     from: config.senderEmail,
-    transport: createSesV2HttpTransport({ region: config.region }),
+    client: new SESv2Client({ region: config.region }),
     ...(config.configurationSetName ? { configurationSetName: config.configurationSetName } : {}),
   }),
 });

@@ -20,6 +20,8 @@ export interface AuditFields {
   /** A code (`access_denied`, `invalid_grant`…), never free text from a response. */
   reason?: string;
   requestId?: string;
+  /** How the user logged in: `hosted` (code flow) or `branded` (the BFF's sign-in). */
+  method?: "hosted" | "branded";
 }
 
 /** One structured log line per security event, with the `sub` and the session id's hash (`sid`). */
@@ -31,5 +33,6 @@ export function audit(logger: Logger, event: AuditEvent, fields: AuditFields = {
     ...(fields.sub ? { sub: fields.sub } : {}),
     ...(fields.sessionId ? { sid: hashId(fields.sessionId) } : {}),
     ...(fields.reason ? { reason: fields.reason } : {}),
+    ...(fields.method ? { method: fields.method } : {}),
   });
 }

@@ -1,6 +1,7 @@
 import type { webcrypto } from "node:crypto";
 import { isAllowedServiceUrl, isLoopbackUrl, parseConfig } from "@spa-bff/core";
 import * as z from "zod/mini";
+import { type FilesConfig, loadFilesConfig } from "./files/config.ts";
 
 /** The BFF's configuration, parsed once at cold start by {@link loadBffConfig}. */
 export interface BffConfig {
@@ -29,7 +30,22 @@ export interface BffConfig {
   refreshSkewSeconds: number;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
+  /** How users sign in (`LOGIN_MODE`): the IdP's hosted page (code flow) or the BFF's branded sign-in with a second factor. */
+  login: LoginConfig;
+  /** Direct uploads (`/files/*`); present only when `FILES_BUCKET` is set. */
+  files?: FilesConfig;
 }
+
+/** `hosted` (default): `/auth/login` and the code flow. `branded`: `/auth/signin` with Cognito's custom auth challenge as well. */
+export type LoginConfig =
+  | { mode: "hosted" }
+  | {
+      mode: "branded";
+      /** `COGNITO_USER_POOL_ID`; its region prefix is the Cognito API's region. */
+      userPoolId: string;
+      /** `SIGNIN_TABLE`: the failed-attempt counters (core's `rateLimitTable`). */
+      signInTable: string;
+    };
 
 // zod/mini: the same checks as classic zod at 13 KB instead of 440 KB in the bundle (cold start, the 450 KB budget).
 const serviceUrl = (what: string) =>
@@ -65,6 +81,9 @@ const schema = z
     UPSTREAM_TIMEOUT_MS: positive(8000),
     MAX_BODY_BYTES: positive(1048576),
     AWS_REGION: optionalText(),
+    LOGIN_MODE: z._default(z.enum(["hosted", "branded"], { error: '"hosted" or "branded"' }), "hosted"),
+    COGNITO_USER_POOL_ID: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/, "a user pool id (<region>_<id>)"))),
+    SIGNIN_TABLE: optionalText(),
   })
   .check(
     z.superRefine((env, ctx) => {
@@ -74,6 +93,13 @@ const schema = z
       if (env.OIDC_PRIVATE_KEY_JWK && !isPrivateJwk(env.OIDC_PRIVATE_KEY_JWK)) issue("OIDC_PRIVATE_KEY_JWK", "a private JWK as JSON");
       if (env.KEY_PROVIDER === "kms" && !env.KMS_KEY_ID) issue("KMS_KEY_ID", "KMS key id or ARN (KEY_PROVIDER=kms)");
       if (env.KEY_PROVIDER === "local" && !env.LOCAL_KEY_FILE) issue("LOCAL_KEY_FILE", "path of the local key file (KEY_PROVIDER=local)");
+      if (env.LOGIN_MODE === "branded") {
+        if (!env.COGNITO_USER_POOL_ID) issue("COGNITO_USER_POOL_ID", "user pool id (LOGIN_MODE=branded)");
+        if (!env.SIGNIN_TABLE) issue("SIGNIN_TABLE", "table name of the sign-in attempts (LOGIN_MODE=branded)");
+        // Cognito's SECRET_HASH is an HMAC keyed by the client secret; private_key_jwt cannot produce it.
+        if (!env.OIDC_CLIENT_SECRET && env.OIDC_PRIVATE_KEY_JWK)
+          issue("OIDC_CLIENT_SECRET", "client secret (LOGIN_MODE=branded computes SECRET_HASH)");
+      }
       if (env.SESSION_IDLE_SECONDS > env.SESSION_ABSOLUTE_SECONDS) issue("SESSION_IDLE_SECONDS", "at most SESSION_ABSOLUTE_SECONDS");
     }),
   );
@@ -125,5 +151,11 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
     refreshSkewSeconds: raw.REFRESH_SKEW_SECONDS,
     upstreamTimeoutMs: raw.UPSTREAM_TIMEOUT_MS,
     maxBodyBytes: raw.MAX_BODY_BYTES,
+    login:
+      raw.LOGIN_MODE === "branded"
+        ? { mode: "branded", userPoolId: raw.COGNITO_USER_POOL_ID ?? "", signInTable: raw.SIGNIN_TABLE ?? "" }
+        : { mode: "hosted" },
+    // The file routes are opt-in: without a bucket they answer 404 like any unknown route.
+    ...(env.FILES_BUCKET ? { files: loadFilesConfig(env) } : {}),
   };
 }

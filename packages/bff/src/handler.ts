@@ -1,3 +1,4 @@
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import middy from "@middy/core";
 import httpRouterHandler, { type Method, type Route } from "@middy/http-router";
@@ -6,15 +7,18 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { AuditEvents, audit } from "./audit.ts";
 import { createOidcClient } from "./auth/oidc-client.ts";
 import type { BffConfig } from "./config.ts";
+import type { Files } from "./files/create-files.ts";
 import { clearCookie, SESSION_COOKIE } from "./http/cookies.ts";
 import { securityHeaders } from "./http/headers.ts";
 import { createRequestContext, type RequestContext } from "./http/request-context.ts";
 import { type BffResult, errorResponse } from "./http/respond.ts";
 import { createTokenRefresher } from "./refresh/token-refresher.ts";
 import { callback } from "./routes/callback.ts";
+import { createFileRoutes } from "./routes/files.ts";
 import { login } from "./routes/login.ts";
 import { logout, logoutMethodNotAllowed } from "./routes/logout.ts";
 import { proxy } from "./routes/proxy.ts";
+import { createSignInRoutes } from "./routes/signin.ts";
 import { sessionInfo } from "./routes/session.ts";
 import type { BffRuntime, SessionLayer } from "./runtime.ts";
 import type { Sealer, SessionService } from "./session/types.ts";
@@ -30,6 +34,10 @@ export interface BffDeps {
   /** Epoch seconds. */
   now: () => number;
   logger: Logger;
+  /** The Cognito API client of the branded sign-in (`LOGIN_MODE=branded`); by default one in the user pool's region. */
+  cognito: Pick<CognitoIdentityProviderClient, "send">;
+  /** File storage and the credentials provider of the `/files` routes (built from `config.files` when left out). */
+  files: Files;
 }
 
 /** The function URL handler (payload 2.0). */
@@ -88,6 +96,16 @@ export function createBffHandler(config: BffConfig, deps: Partial<BffDeps> = {})
       route("POST", "/auth/logout", (ctx) => logout(runtime, ctx)),
       ...notAllowed,
       route("ANY", "/api/{proxy+}", (ctx) => proxy(runtime, ctx, ensureFresh)),
+      // Only with LOGIN_MODE=branded; with the hosted login /auth/signin* is an unknown route (404).
+      ...(config.login.mode === "branded"
+        ? createSignInRoutes(runtime, config.login, deps.cognito ? { cognito: deps.cognito } : {}).map((r) =>
+            route(r.method, r.path, r.handler),
+          )
+        : []),
+      // Only with a bucket configured; otherwise /files/* is an unknown route (404).
+      ...(config.files || deps.files
+        ? createFileRoutes(runtime, ensureFresh, config.files, deps.files).map((r) => route(r.method, r.path, r.handler))
+        : []),
     ],
     notFoundResponse: () => {
       throw new NotFoundError("No such route");
@@ -107,6 +125,9 @@ export function createBffHandler(config: BffConfig, deps: Partial<BffDeps> = {})
     before: (request) => {
       const ctx = createRequestContext(request.event, request.context?.awsRequestId, now(), logger);
       contexts.set(request.event, ctx);
+      // A function URL always sends a path; the router throws a plain Error on
+      // an empty one, which would surface as a 500 instead of "no such route".
+      if (!request.event.rawPath?.startsWith("/")) throw new NotFoundError("No such route");
     },
     after: (request) => {
       const ctx = contexts.get(request.event);

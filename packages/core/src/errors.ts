@@ -22,6 +22,7 @@ export const ErrorCodes = {
   notFound: "not_found",
   methodNotAllowed: "method_not_allowed",
   loginFailed: "login_failed",
+  tooManyAttempts: "too_many_attempts",
   invalidLoginState: "invalid_login_state",
   upstream: "upstream_unavailable",
   upstreamTimeout: "upstream_timeout",

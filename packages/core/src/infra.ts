@@ -5,5 +5,5 @@
  */
 export { isRouteAllowed, routeRules } from "./api-routes.ts";
 export type { RouteRule } from "./api-routes.ts";
-export { createTableInput, itemsTable, sessionsTable, tables } from "./tables.ts";
+export { createTableInput, itemsTable, rateLimitTable, sessionsTable, tables } from "./tables.ts";
 export type { TableDefinition } from "./tables.ts";

@@ -8,7 +8,9 @@ export interface TableDefinition {
   readonly name: string;
   readonly fields: Readonly<Record<string, "string" | "number" | "binary">>;
   readonly primaryIndex: { readonly hashKey: string; readonly rangeKey?: string };
-  readonly globalIndexes?: Readonly<Record<string, { readonly hashKey: string; readonly rangeKey?: string; readonly projection?: "all" | "keys-only" }>>;
+  readonly globalIndexes?: Readonly<
+    Record<string, { readonly hashKey: string; readonly rangeKey?: string; readonly projection?: "all" | "keys-only" }>
+  >;
   /** Attribute holding the expiry in epoch seconds, swept by DynamoDB TTL. */
   readonly ttl?: string;
 }
@@ -38,10 +40,6 @@ export const itemsTable = {
  * hash of the user name or client IP (never the raw value). Fixed windows:
  * each counter item lives one window, a lock item until it ends; TTL sweeps
  * both, and readers compare the stored deadline themselves.
- *
- * Not yet in {@link tables}: the local platform's `ensureTables` needs a
- * name for every entry there, so it joins that list together with the
- * local platform's and the stacks' wiring.
  */
 export const rateLimitTable = {
   name: "SignInAttempts",
@@ -50,7 +48,7 @@ export const rateLimitTable = {
   ttl: "ttl",
 } as const satisfies TableDefinition;
 
-export const tables = [sessionsTable, itemsTable] as const;
+export const tables = [sessionsTable, itemsTable, rateLimitTable] as const;
 
 const attributeTypes = { string: "S", number: "N", binary: "B" } as const;
 

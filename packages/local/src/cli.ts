@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system on loopback, no AWS account. Ports come from
- * EDGE_PORT, IDP_PORT, API_PORT and DYNAMO_PORT; SPA=static serves web/dist
+ * EDGE_PORT, IDP_PORT, API_PORT, DYNAMO_PORT and S3_PORT; SPA=static serves web/dist
  * instead of the Vite dev server; LOCAL_DATA_DIR moves the data folder
  * (default .local/).
  */
@@ -23,6 +23,7 @@ const ports: PlatformPorts = {
   idp: portFromEnv("IDP_PORT", defaultPorts.idp),
   api: portFromEnv("API_PORT", defaultPorts.api),
   dynamo: portFromEnv("DYNAMO_PORT", defaultPorts.dynamo),
+  s3: portFromEnv("S3_PORT", defaultPorts.s3),
 };
 const spaMode = process.env.SPA === "static" ? "static" : "vite";
 
@@ -37,7 +38,7 @@ try {
   const err = error as NodeJS.ErrnoException & { port?: number };
   if (err.code === "EADDRINUSE" || /EADDRINUSE|already in use/i.test(String(err.message))) {
     console.error(
-      `\nA port is already in use: ${err.message}\nStop the other process or choose ports with EDGE_PORT, IDP_PORT, API_PORT, DYNAMO_PORT.`,
+      `\nA port is already in use: ${err.message}\nStop the other process or choose ports with EDGE_PORT, IDP_PORT, API_PORT, DYNAMO_PORT, S3_PORT.`,
     );
     process.exit(3);
   }
@@ -53,6 +54,7 @@ line("Edge", `${platform.urls.app}  (/auth/*, /api/* → BFF; rest → SPA ${spa
 line("IdP", `${platform.urls.idp}  (discovery: /.well-known/openid-configuration)`);
 line("Private API", `${platform.urls.api}  (authorizer + items; reachable only via the BFF from the browser)`);
 line("DynamoDB", `${platform.urls.dynamo}  (dynalite, data in ${process.env.LOCAL_DATA_DIR ?? ".local/"})`);
+line("S3", `${platform.urls.s3}  (s3rver, bucket ${platform.parts.s3.bucket}; the SPA uploads with presigned URLs from /files)`);
 console.log("\n  Demo users:");
 for (const user of platform.users) line(`  ${user.username}`, `password: ${user.password}`);
 line("  (carol)", `has a second factor: codes at ${platform.urls.idp}/dev/mailbox and printed here`);

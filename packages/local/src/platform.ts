@@ -16,6 +16,7 @@ import { ensureTables, startDynamo } from "./dynamo/index.ts";
 import { type EdgeOptions, startEdge } from "./edge/index.ts";
 import { startGateway } from "./gateway/index.ts";
 import { type DemoUser, defaultDemoUsers, startIdp } from "./idp/index.ts";
+import { startS3 } from "./s3/index.ts";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -24,10 +25,12 @@ export interface PlatformPorts {
   idp: number;
   api: number;
   dynamo: number;
+  /** The local S3 of direct uploads. */
+  s3: number;
 }
 
 export interface PlatformOptions {
-  /** 0 picks a free port (tests). Defaults: 3000, 3001, 3002, 8000. */
+  /** 0 picks a free port (tests). Defaults: 3000, 3001, 3002, 8000; the S3 port defaults to a free one (the CLI asks for 3003). */
   ports?: Partial<PlatformPorts>;
   /** Folder for keys, client secrets and DynamoDB data; `null` keeps everything in memory (tests). */
   dataDir?: string | null;
@@ -46,7 +49,7 @@ export interface LocalClients {
 }
 
 export interface Platform {
-  urls: { app: string; idp: string; api: string; dynamo: string };
+  urls: { app: string; idp: string; api: string; dynamo: string; s3: string };
   ports: PlatformPorts;
   clients: LocalClients;
   users: DemoUser[];
@@ -56,15 +59,19 @@ export interface Platform {
     dynamo: Awaited<ReturnType<typeof startDynamo>>;
     gateway: Awaited<ReturnType<typeof startGateway>>;
     edge: Awaited<ReturnType<typeof startEdge>>;
+    s3: Awaited<ReturnType<typeof startS3>>;
   };
   /** The BFF's environment as the platform configured it (no secrets are logged from it). */
   bffEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
-export const defaultPorts: PlatformPorts = { edge: 3000, idp: 3001, api: 3002, dynamo: 8000 };
+export const defaultPorts: PlatformPorts = { edge: 3000, idp: 3001, api: 3002, dynamo: 8000, s3: 3003 };
 
-const tableNames = { Sessions: "local-Sessions", Items: "local-Items" };
+/** The bucket of the local S3; the BFF gets it as FILES_BUCKET. */
+export const localFilesBucket = "local-files";
+
+const tableNames = { Sessions: "local-Sessions", Items: "local-Items", SignInAttempts: "local-SignInAttempts" };
 
 /** Client secrets: generated once into the data folder (so `npm run m2m` can read them), or per run in memory. */
 async function loadClients(dataDir: string | null): Promise<LocalClients> {
@@ -92,7 +99,8 @@ function ensureLocalAwsEnv(): void {
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
-  const ports = { ...defaultPorts, ...options.ports };
+  // Callers that pick their ports (tests with port 0) need not know the S3 one: a free port unless asked.
+  const ports = { ...defaultPorts, s3: 0, ...options.ports };
   const dataDir = options.dataDir === undefined ? join(repoRoot, ".local") : options.dataDir;
   if (dataDir !== null) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   ensureLocalAwsEnv();
@@ -109,6 +117,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     // The edge and the gateway must know their ports before the IdP registers
     // redirect URIs, and the handlers need the IdP's issuer: bind late.
+    let s3Endpoint: string | undefined;
     let bff: ((event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>) | undefined;
     const edge = await startEdge({
       port: ports.edge,
@@ -117,8 +126,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         return bff(event, context);
       },
       spa: options.spa ?? { kind: "static", dir: join(repoRoot, "web/dist") },
+      bffPrefixes: ["/auth/", "/api/", "/files/"],
+      // The SPA PUTs uploads straight to the local S3 (presigned URLs): its CSP must let it connect there.
+      connectSources: () => (s3Endpoint ? [s3Endpoint] : []),
     });
     stops.push(() => edge.stop());
+
+    const s3 = await startS3({
+      port: ports.s3,
+      dataDir: dataDir === null ? null : join(dataDir, "s3"),
+      bucket: localFilesBucket,
+      corsOrigin: edge.url,
+    });
+    stops.push(() => s3.stop());
+    s3Endpoint = s3.endpoint;
 
     let authorizer: ReturnType<typeof createAuthorizerHandler> | undefined;
     let api: ReturnType<typeof createApiHandler> | undefined;
@@ -170,17 +191,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       KEY_PROVIDER: "local",
       LOCAL_KEY_FILE: join(keyDir, "session-key.json"),
+      // Static S3RVER credentials stand in for STS against the loopback S3 (see loadFilesConfig).
+      FILES_BUCKET: s3.bucket,
+      S3_ENDPOINT: s3.endpoint,
       ...options.bffEnv,
     };
     bff = createBffHandler(loadBffConfig(bffEnv));
 
     return {
-      urls: { app: edge.url, idp: idp.issuer, api: gateway.url, dynamo: dynamo.endpoint },
-      ports: { edge: edge.port, idp: idp.port, api: gateway.port, dynamo: dynamo.port },
+      urls: { app: edge.url, idp: idp.issuer, api: gateway.url, dynamo: dynamo.endpoint, s3: s3.endpoint },
+      ports: { edge: edge.port, idp: idp.port, api: gateway.port, dynamo: dynamo.port, s3: s3.port },
       clients,
       users,
       tables: tableNames,
-      parts: { idp, dynamo, gateway, edge },
+      parts: { idp, dynamo, gateway, edge, s3 },
       bffEnv,
       stop: stopAll,
     };

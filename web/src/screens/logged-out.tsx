@@ -1,3 +1,5 @@
+import { SignInForm } from "../auth/signin-form.tsx";
+import type { LoginMode } from "../bff.ts";
 import { useBff } from "../session/session-context.tsx";
 import type { LoggedOutReason } from "../session/session-store.ts";
 import { Notice } from "../ui/notice.tsx";
@@ -11,10 +13,13 @@ const REASONS: Readonly<Record<LoggedOutReason, string | null>> = {
 /** The front door: what this app is, and a way in. */
 export function LoggedOut({
   reason,
+  login = "hosted",
   authError,
   onDismissAuthError,
 }: {
   reason: LoggedOutReason;
+  /** `branded`: the app's own sign-in form instead of the Log in button. */
+  login?: LoginMode;
   authError: string | null;
   onDismissAuthError: () => void;
 }) {
@@ -33,13 +38,25 @@ export function LoggedOut({
         <h1 id="hero-title" tabIndex={-1}>
           A simple list, done securely
         </h1>
-        <p className="lead">
-          Keep a short list of things to do. You log in at your organisation's identity provider; this page never sees a password or an
-          access token.
-        </p>
-        <button type="button" className="button button-primary button-large" onClick={() => bff.login(currentPath())}>
-          Log in
-        </button>
+        {login === "branded" ? (
+          <>
+            <p className="lead">
+              Keep a short list of things to do. Sign in with your password and a code we email you; the password goes only to this site's
+              server, and this page never sees an access token.
+            </p>
+            <SignInForm />
+          </>
+        ) : (
+          <>
+            <p className="lead">
+              Keep a short list of things to do. You log in at your organisation's identity provider; this page never sees a password or an
+              access token.
+            </p>
+            <button type="button" className="button button-primary button-large" onClick={() => bff.login(currentPath())}>
+              Log in
+            </button>
+          </>
+        )}
         <ul className="facts">
           <li>
             <strong>No tokens in the browser.</strong> The backend-for-frontend keeps them and gives this page only an HttpOnly cookie.

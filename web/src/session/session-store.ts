@@ -1,4 +1,4 @@
-import { type BffClient, BffError, type SessionInfo, type SessionUser } from "../bff.ts";
+import { type BffClient, BffError, type LoginMode, type SessionInfo, type SessionUser } from "../bff.ts";
 
 /** Why the app shows its logged-out screen, so it can say so. */
 export type LoggedOutReason = "none" | "expired" | "elsewhere";
@@ -6,7 +6,7 @@ export type LoggedOutReason = "none" | "expired" | "elsewhere";
 export type SessionState =
   | { status: "loading" }
   | { status: "authenticated"; user: SessionUser; expiresAt: string; refreshing: boolean; error: BffError | null }
-  | { status: "anonymous"; reason: LoggedOutReason; refreshing: boolean; error: BffError | null }
+  | { status: "anonymous"; reason: LoggedOutReason; login: LoginMode; refreshing: boolean; error: BffError | null }
   | { status: "signing-out" }
   | { status: "error"; error: BffError; refreshing: boolean };
 
@@ -77,6 +77,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   let pollTimer: ReturnType<typeof setInterval> | undefined;
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
   let stopActivity: (() => void) | undefined;
+  // Which login the BFF offers, as its last logged-out answer said; unknown until it has said so once.
+  let login: LoginMode | null = null;
 
   function set(next: SessionState): void {
     state = next;
@@ -122,7 +124,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         set({ status: "authenticated", user: info.user, expiresAt: info.expiresAt, refreshing: false, error: null });
       } else {
         const reason: LoggedOutReason = before === true ? "expired" : state.status === "anonymous" ? state.reason : "none";
-        set({ status: "anonymous", reason, refreshing: false, error: null });
+        login = info.login ?? "hosted";
+        set({ status: "anonymous", reason, login, refreshing: false, error: null });
       }
       if (broadcast) announce(before);
       return;
@@ -156,17 +159,20 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     set({
       status: "anonymous",
       reason: wasAuthenticated ? "expired" : "none",
-      refreshing: false,
+      login: login ?? "hosted",
+      refreshing: login === null,
       error: null,
     });
     if (wasAuthenticated) channel?.postMessage({ type: "logout" });
+    // Logged in since the page loaded, so which login to offer was never said: ask, rather than guess.
+    if (login === null) void refreshWith(false);
   });
 
   // Another tab logged in or out: look for ourselves rather than trust the message.
   const onMessage = (event: MessageEvent): void => {
     if (!isSessionMessage(event.data) || state.status === "signing-out") return;
     if (event.data.type === "logout" && state.status === "authenticated") {
-      set({ status: "anonymous", reason: "elsewhere", refreshing: true, error: null });
+      set({ status: "anonymous", reason: "elsewhere", login: login ?? "hosted", refreshing: true, error: null });
     }
     void refreshWith(false);
   };

@@ -1,89 +1,61 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { MessageRejected, SendEmailCommand, SESv2Client } from "@aws-sdk/client-sesv2";
+import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMailboxCodeSender } from "./mailbox-code-sender.ts";
-import { createSesCodeSender } from "./ses-code-sender.ts";
-import { createSesV2HttpTransport, SesSendError } from "./ses-v2-transport.ts";
+import { createSesCodeSender, SesSendError } from "./ses-code-sender.ts";
 
-interface Received {
-  method: string | undefined;
-  url: string | undefined;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
+const ses = mockClient(SESv2Client);
 
-let server: Server | undefined;
-
-afterEach(async () => {
-  server?.close();
-  server = undefined;
+afterEach(() => {
+  ses.reset();
 });
 
-/** A stand-in for the SES endpoint on 127.0.0.1: records the request and answers as told. */
-async function startSes(
-  status: number,
-  body: string,
-  headers: Record<string, string> = {},
-): Promise<{ endpoint: string; received: Received[] }> {
-  const received: Received[] = [];
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      res.writeHead(status, { "content-type": "application/json", ...headers }).end(body);
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
-}
-
-const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const message = { to: "alice@example.com", username: "alice", code: "042917", expiresAt: Date.UTC(2026, 0, 1, 12, 5, 0) };
 
 describe("SES code sender", () => {
-  it("posts a SigV4-signed SES v2 SendEmail with the code in the body only", async () => {
+  it("sends one SES v2 SendEmail from the verified identity with the code in the body only", async () => {
     // Prepare
-    const ses = await startSes(200, JSON.stringify({ MessageId: "m-1" }));
-    const transport = createSesV2HttpTransport({ region: "eu-west-1", endpoint: ses.endpoint, credentials });
-    const sender = createSesCodeSender({ from: "no-reply@example.com", transport, configurationSetName: "auth" });
+    ses.on(SendEmailCommand).resolves({ MessageId: "m-1" });
+    const sender = createSesCodeSender({
+      from: "no-reply@example.com",
+      client: new SESv2Client({ region: "eu-west-1" }),
+      configurationSetName: "auth",
+    });
     // Act
     await sender.send(message);
     // Assess
-    expect(ses.received).toHaveLength(1);
-    const [request] = ses.received;
-    expect(request?.method).toBe("POST");
-    expect(request?.url).toBe("/v2/email/outbound-emails");
-    expect(request?.headers.authorization).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/ses\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
-    );
-    expect(request?.headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/);
-    const body = JSON.parse(request?.body ?? "{}");
-    expect(body).toMatchObject({
+    const calls = ses.commandCalls(SendEmailCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input).toMatchObject({
       FromEmailAddress: "no-reply@example.com",
       Destination: { ToAddresses: ["alice@example.com"] },
       ConfigurationSetName: "auth",
       Content: { Simple: { Subject: { Data: "Your sign-in code" } } },
     });
-    expect(body.Content.Simple.Body.Text.Data).toContain("Your sign-in code is 042917.");
-    expect(body.Content.Simple.Subject.Data).not.toContain("042917");
-    expect(JSON.stringify(request?.headers)).not.toContain("042917");
+    expect(input?.Content?.Simple?.Body?.Text?.Data).toContain("Your sign-in code is 042917.");
+    expect(input?.Content?.Simple?.Subject?.Data).not.toContain("042917");
   });
 
-  it("throws SesSendError naming SES's status and error type, not the message", async () => {
+  it("leaves out the configuration set when the stage has none", async () => {
     // Prepare
-    const ses = await startSes(400, JSON.stringify({ message: "Email address is not verified." }), {
-      "x-amzn-errortype": "MessageRejected:http://internal",
-    });
-    const transport = createSesV2HttpTransport({ region: "eu-west-1", endpoint: ses.endpoint, credentials });
-    const sender = createSesCodeSender({ from: "no-reply@example.com", transport });
+    ses.on(SendEmailCommand).resolves({ MessageId: "m-2" });
+    const sender = createSesCodeSender({ from: "no-reply@example.com", client: new SESv2Client({ region: "eu-west-1" }) });
+    // Act
+    await sender.send(message);
+    // Assess
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input).not.toHaveProperty("ConfigurationSetName");
+  });
+
+  it("throws SesSendError naming SES's error, never the address or the code", async () => {
+    // Prepare
+    ses.on(SendEmailCommand).rejects(new MessageRejected({ message: "Email address is not verified: alice@example.com", $metadata: {} }));
+    const sender = createSesCodeSender({ from: "no-reply@example.com", client: new SESv2Client({ region: "eu-west-1" }) });
     // Act
     const result = sender.send(message);
     // Assess
     await expect(result).rejects.toThrow(SesSendError);
-    await expect(result).rejects.toThrow("SES answered 400 MessageRejected");
+    await expect(result).rejects.toThrow(/^SES refused the email: MessageRejected$/);
   });
 });
 

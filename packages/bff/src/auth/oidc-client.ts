@@ -100,6 +100,7 @@ export function createOidcClient(config: BffConfig, options: OidcClientOptions =
         return {
           ...next,
           refreshToken: next.refreshToken ?? tokens.refreshToken,
+          ...(next.idToken || !tokens.idToken ? {} : { idToken: tokens.idToken }),
           ...(next.scope || !tokens.scope ? {} : { scope: tokens.scope }),
         };
       } catch (error) {
@@ -202,6 +203,8 @@ function tokensOf(response: Oidc.TokenEndpointResponse & Oidc.TokenEndpointRespo
     accessToken: response.access_token,
     accessTokenExpiresAt: now + expiresIn,
     ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}),
+    // Kept (sealed) as the web identity the file routes present to STS AssumeRoleWithWebIdentity.
+    ...(response.id_token ? { idToken: response.id_token } : {}),
     ...(response.scope ? { scope: response.scope } : {}),
   };
 }

@@ -3,7 +3,8 @@ import { AuditEvents, audit } from "../audit.ts";
 import { LOGIN_TRANSACTION_SECONDS, loginCookieName, openLoginTransaction } from "../auth/login-transaction.ts";
 import { OidcRejectedError } from "../auth/oidc-errors.ts";
 import { withAuthError } from "../auth/return-to.ts";
-import { clearCookie, SESSION_COOKIE, serializeCookie } from "../http/cookies.ts";
+import { startSession } from "../auth/start-session.ts";
+import { clearCookie } from "../http/cookies.ts";
 import { assertSameSite } from "../http/csrf.ts";
 import type { RequestContext } from "../http/request-context.ts";
 import { type BffResult, redirect } from "../http/respond.ts";
@@ -20,7 +21,7 @@ import type { BffRuntime } from "../runtime.ts";
 export async function callback(runtime: BffRuntime, ctx: RequestContext): Promise<BffResult> {
   assertSameSite(ctx.headers, runtime.config.appOrigin, true);
   const query = ctx.event.queryStringParameters ?? {};
-  const { sealer, sessions } = await runtime.sessionLayer();
+  const { sealer } = await runtime.sessionLayer();
   const transaction = await openLoginTransaction(sealer, ctx.cookies, query.state);
   ctx.responseCookies.push(clearCookie(loginCookieName(transaction.state)));
 
@@ -51,10 +52,6 @@ export async function callback(runtime: BffRuntime, ctx: RequestContext): Promis
     throw error as AppError;
   }
 
-  const previous = ctx.cookies.get(SESSION_COOKIE);
-  if (previous) await sessions.delete(previous);
-  const session = await sessions.create(result, ctx.now);
-  audit(runtime.logger, AuditEvents.login, { sub: session.user.sub, sessionId: session.id, requestId: ctx.requestId });
-  ctx.responseCookies.push(serializeCookie(SESSION_COOKIE, session.id, { maxAge: runtime.config.session.absoluteSeconds }));
+  await startSession(runtime, ctx, result, "hosted");
   return redirect(transaction.returnTo);
 }

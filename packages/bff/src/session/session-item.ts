@@ -1,4 +1,5 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { FileCredentials } from "../files/credentials.ts";
 import type { SessionPolicy, SessionUser, TokenSet } from "./types.ts";
 
 type Item = Record<string, AttributeValue>;
@@ -84,6 +85,7 @@ export function encodeTokens(tokens: TokenSet): Uint8Array {
   if (tokens.refreshToken !== undefined) copy.refreshToken = tokens.refreshToken;
   if (tokens.idToken !== undefined) copy.idToken = tokens.idToken;
   if (tokens.scope !== undefined) copy.scope = tokens.scope;
+  if (tokens.fileCredentials !== undefined) copy.fileCredentials = copyFileCredentials(tokens.fileCredentials);
   return new TextEncoder().encode(JSON.stringify(copy));
 }
 
@@ -106,7 +108,30 @@ export function decodeTokens(bytes: Uint8Array): TokenSet | undefined {
     if (typeof v === "string") tokens[field] = v;
     else if (v !== undefined) return undefined;
   }
+  if (raw.fileCredentials !== undefined) {
+    const files = readFileCredentials(raw.fileCredentials);
+    if (!files) return undefined;
+    tokens.fileCredentials = files;
+  }
   return tokens;
+}
+
+function copyFileCredentials(creds: FileCredentials): FileCredentials {
+  return {
+    accessKeyId: creds.accessKeyId,
+    secretAccessKey: creds.secretAccessKey,
+    ...(creds.sessionToken !== undefined ? { sessionToken: creds.sessionToken } : {}),
+    expiresAt: creds.expiresAt,
+  };
+}
+
+function readFileCredentials(value: unknown): FileCredentials | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const raw = value as Record<string, unknown>;
+  if (typeof raw.accessKeyId !== "string" || typeof raw.secretAccessKey !== "string") return undefined;
+  if (typeof raw.expiresAt !== "number" || !Number.isFinite(raw.expiresAt)) return undefined;
+  if (raw.sessionToken !== undefined && typeof raw.sessionToken !== "string") return undefined;
+  return copyFileCredentials(raw as unknown as FileCredentials);
 }
 
 function num(value: number): AttributeValue {

@@ -1,3 +1,5 @@
+import type { FileCredentials } from "../files/credentials.ts";
+
 /**
  * The seam between the BFF's HTTP layer (routes, OIDC, proxy) and its session
  * layer (envelope encryption, key providers, DynamoDB store). All times are
@@ -12,6 +14,11 @@ export interface TokenSet {
   refreshToken?: string;
   idToken?: string;
   scope?: string;
+  /**
+   * Federated AWS credentials for the user's file routes, cached until shortly
+   * before they expire. Sealed with the tokens, never sent to the browser.
+   */
+  fileCredentials?: FileCredentials;
 }
 
 /** The claims `/auth/session` answers with; stored in clear beside the envelope. */

@@ -1,5 +1,5 @@
 import { InitiateAuthCommand, InternalErrorException, RespondToAuthChallengeCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CognitoSignInError, createCognitoSignInClient } from "./cognito-signin-client.ts";
 import { createSrpClientKey } from "./srp.ts";
 import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "./testing/fake-cognito.ts";
@@ -20,18 +20,20 @@ let fake: ReturnType<typeof createFakeCognito>;
 
 afterEach(() => {
   fake.mock.restore();
+  vi.useRealTimers();
 });
 
-function setup(users: FakeUser[] = [alice], preventUserExistenceErrors = false) {
+async function setup(users: FakeUser[] = [alice], preventUserExistenceErrors = false) {
+  // The SRP TIMESTAMP is the wall clock (the library's DateHelper): pin it.
+  vi.useFakeTimers({ toFake: ["Date"], now: NOW });
   fake = createFakeCognito({ users, preventUserExistenceErrors });
-  const key = createSrpClientKey();
+  const key = await createSrpClientKey(POOL_ID);
   const cognito = createCognitoSignInClient({
     client: fake.client,
     userPoolId: POOL_ID,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
-    now: () => NOW,
-    createKey: () => key,
+    createKey: async () => key,
   });
   return { cognito, key };
 }
@@ -39,7 +41,7 @@ function setup(users: FakeUser[] = [alice], preventUserExistenceErrors = false) 
 describe("Cognito sign-in client", () => {
   it("starts CUSTOM_AUTH with SRP_A and SECRET_HASH, then answers PASSWORD_VERIFIER, reaching the code step", async () => {
     // Prepare
-    const { cognito, key } = setup();
+    const { cognito, key } = await setup();
     // Act
     const step = await cognito.startWithPassword("alice", alice.password);
     // Assess
@@ -75,7 +77,7 @@ describe("Cognito sign-in client", () => {
 
   it("uses USER_ID_FOR_SRP, not the name as typed, from the verifier step on", async () => {
     // Prepare
-    const { cognito } = setup();
+    const { cognito } = await setup();
     // Act
     const step = await cognito.startWithPassword("ALICE", alice.password);
     // Assess
@@ -86,7 +88,7 @@ describe("Cognito sign-in client", () => {
 
   it("answers CUSTOM_CHALLENGE with ANSWER, USERNAME and SECRET_HASH and returns the tokens", async () => {
     // Prepare
-    const { cognito } = setup();
+    const { cognito } = await setup();
     const started = await cognito.startWithPassword("alice", alice.password);
     if (started.kind !== "code") throw new Error("expected the code step");
     // Act
@@ -106,7 +108,7 @@ describe("Cognito sign-in client", () => {
 
   it("returns a new code step after a wrong code", async () => {
     // Prepare
-    const { cognito } = setup();
+    const { cognito } = await setup();
     const started = await cognito.startWithPassword("alice", alice.password);
     if (started.kind !== "code") throw new Error("expected the code step");
     // Act
@@ -118,7 +120,7 @@ describe("Cognito sign-in client", () => {
 
   it("reports a wrong password as rejected", async () => {
     // Prepare
-    const { cognito } = setup();
+    const { cognito } = await setup();
     // Act
     const result = cognito.startWithPassword("alice", "wrong password");
     // Assess
@@ -128,7 +130,7 @@ describe("Cognito sign-in client", () => {
 
   it("reports an unknown user as rejected, with or without PreventUserExistenceErrors", async () => {
     // Prepare
-    const plain = setup([alice], false).cognito;
+    const plain = (await setup([alice], false)).cognito;
     const plainResult = plain.startWithPassword("mallory", "whatever");
     await expect(plainResult).rejects.toMatchObject({
       name: "CognitoSignInError",
@@ -136,7 +138,7 @@ describe("Cognito sign-in client", () => {
       message: "Cognito refused the sign-in (UserNotFoundException)",
     });
     fake.mock.restore();
-    const prevented = setup([alice], true).cognito;
+    const prevented = (await setup([alice], true)).cognito;
     // Act
     const preventedResult = prevented.startWithPassword("mallory", "whatever");
     // Assess
@@ -145,7 +147,7 @@ describe("Cognito sign-in client", () => {
 
   it("reports a replayed Cognito session as rejected", async () => {
     // Prepare
-    const { cognito } = setup();
+    const { cognito } = await setup();
     const started = await cognito.startWithPassword("alice", alice.password);
     if (started.kind !== "code") throw new Error("expected the code step");
     await cognito.answerCode(started.username, started.session, "000000");
@@ -157,7 +159,7 @@ describe("Cognito sign-in client", () => {
 
   it("reports a Cognito fault as unavailable and an unexpected challenge as unavailable", async () => {
     // Prepare
-    const { cognito } = setup();
+    const { cognito } = await setup();
     fake.mock.on(InitiateAuthCommand).rejects(new InternalErrorException({ message: "boom", $metadata: {} }));
     // Act
     const fault = cognito.startWithPassword("alice", alice.password);

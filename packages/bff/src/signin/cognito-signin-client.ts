@@ -58,10 +58,8 @@ export interface CognitoSignInClientOptions {
   userPoolId: string;
   clientId: string;
   clientSecret: string;
-  /** For the SRP timestamp; injectable for tests. */
-  now?: () => Date;
   /** For the SRP ephemeral key; injectable for tests. */
-  createKey?: () => SrpClientKey;
+  createKey?: (userPoolId: string) => Promise<SrpClientKey>;
 }
 
 /**
@@ -77,8 +75,7 @@ export interface CognitoSignInClientOptions {
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-challenge.html
  */
 export function createCognitoSignInClient(options: CognitoSignInClientOptions): CognitoSignInClient {
-  const now = options.now ?? (() => new Date());
-  const createKey = options.createKey ?? (() => createSrpClientKey());
+  const createKey = options.createKey ?? createSrpClientKey;
   const secretHash = (username: string) => computeSecretHash(options.clientId, options.clientSecret, username);
 
   async function call<T>(send: () => Promise<T>): Promise<T> {
@@ -91,7 +88,7 @@ export function createCognitoSignInClient(options: CognitoSignInClientOptions): 
 
   return {
     async startWithPassword(username, password) {
-      const key = createKey();
+      const key = await createKey(options.userPoolId);
       const initiated: InitiateAuthCommandOutput = await call(() =>
         options.client.send(
           new InitiateAuthCommand({
@@ -117,12 +114,11 @@ export function createCognitoSignInClient(options: CognitoSignInClientOptions): 
       const secretBlock = parameters.SECRET_BLOCK;
       let claim: { signature: string; timestamp: string };
       try {
-        claim = computePasswordClaim({
+        claim = await computePasswordClaim({
           userPoolId: options.userPoolId,
           password,
           key,
           challenge: { userIdForSrp, srpBHex: parameters.SRP_B, saltHex: parameters.SALT, secretBlock },
-          date: now(),
         });
       } catch (error) {
         throw new CognitoSignInError("unavailable", "Cognito sent SRP values that cannot be used", { cause: error });

@@ -15,7 +15,7 @@ export class SignInFailedError extends AppError {
 }
 
 /**
- * Too many failures for this user name or IP: 429 with
+ * Too many failures for this user name or IP: `too_many_attempts`, 429 with
  * `details.retryAfterSeconds` (also the `Retry-After` header). It is the same
  * for existing and unknown user names, since counting is by the name typed.
  */
@@ -23,7 +23,7 @@ export class SignInLockedError extends AppError {
   override readonly name = "SignInLockedError";
   readonly retryAfterSeconds: number;
   constructor(retryAfterSeconds: number, options: AppErrorOptions = {}) {
-    super(ErrorCodes.loginFailed, 429, "Too many failed sign-in attempts. Try again later.", {
+    super(ErrorCodes.tooManyAttempts, 429, "Too many failed sign-in attempts. Try again later.", {
       ...options,
       details: { retryAfterSeconds },
     });

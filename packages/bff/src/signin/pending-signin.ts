@@ -1,7 +1,7 @@
 import { BadRequestError, ErrorCodes } from "@spa-bff/core";
 import type { Sealer } from "../session/types.ts";
 
-/** The cookie that carries a sign-in between the password and the code (HttpOnly, Secure, SameSite=Strict, Path=/auth/signin). */
+/** The cookie that carries a sign-in between the password and the code (HttpOnly, Secure, SameSite=Strict, Path=/: the `__Host-` prefix demands Path=/). */
 export const SIGNIN_COOKIE_NAME = "__Host-bff-signin";
 
 /**

@@ -115,7 +115,7 @@ describe("branded sign-in service", () => {
     const locked = await service.start({ username: "ALICE", password: alice.password, ip: "192.0.2.1" }).catch((error: unknown) => error);
     expect(locked).toBeInstanceOf(SignInLockedError);
     expect(locked).toMatchObject({
-      code: "login_failed",
+      code: "too_many_attempts",
       status: 429,
       message: "Too many failed sign-in attempts. Try again later.",
       details: { retryAfterSeconds: 900 },
@@ -177,7 +177,7 @@ describe("branded sign-in service", () => {
     const fifth = await service.answer({ code: "000001", pending: retry.pending, ip }).catch((error: unknown) => error);
     // Assess
     expect(fifth).toBeInstanceOf(SignInLockedError);
-    expect(fifth).toMatchObject({ status: 429, details: { retryAfterSeconds: 900 } });
+    expect(fifth).toMatchObject({ code: "too_many_attempts", status: 429, details: { retryAfterSeconds: 900 } });
   });
 
   it("refuses a missing, forged or expired pending sign-in as invalid_login_state", async () => {

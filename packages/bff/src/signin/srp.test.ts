@@ -1,90 +1,94 @@
-import { describe, expect, it } from "vitest";
-import { cognitoTimestamp, computePasswordClaim, createSrpClientKey, padHex, SRP_N } from "./srp.ts";
-import { createSrpServer } from "./testing/srp-server.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { computePasswordClaim, createSrpClientKey } from "./srp.ts";
+import { createSrpServer, SRP_N } from "./testing/srp-server.ts";
 
 const POOL = "eu-west-1_AbCdEf123";
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function challengeOf(state: ReturnType<ReturnType<typeof createSrpServer>["challenge"]>, userIdForSrp = "alice") {
+  return {
+    userIdForSrp,
+    srpBHex: state.parameters.SRP_B,
+    saltHex: state.parameters.SALT,
+    secretBlock: state.parameters.SECRET_BLOCK,
+  };
+}
+
 describe("Cognito SRP client", () => {
-  it("uses the 3072-bit RFC 3526 group", () => {
+  it("sends an SRP_A in the 3072-bit group, fresh for every sign-in", async () => {
     // Act
-    const hex = SRP_N.toString(16).toUpperCase();
+    const first = await createSrpClientKey(POOL);
+    const second = await createSrpClientKey(POOL);
     // Assess
-    expect(hex).toHaveLength(768);
-    expect(hex.startsWith("FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1")).toBe(true);
-    expect(hex.endsWith("43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF")).toBe(true);
+    const A = BigInt(`0x${first.largeAHex}`);
+    expect(first.largeAHex).toMatch(/^[0-9a-f]+$/);
+    expect(A > 1n && A < SRP_N).toBe(true);
+    expect(second.largeAHex).not.toBe(first.largeAHex);
   });
 
-  it("proves the right password to a server that holds only the verifier", () => {
+  it("proves the right password to a server that holds only the verifier", async () => {
     // Prepare
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date(Date.UTC(2026, 8, 5, 9, 3, 7)) });
     const server = createSrpServer({ userPoolId: POOL, userIdForSrp: "alice", password: "correct horse" });
-    const key = createSrpClientKey();
+    const key = await createSrpClientKey(POOL);
     const state = server.challenge(key.largeAHex);
     // Act
-    const claim = computePasswordClaim({
-      userPoolId: POOL,
-      password: "correct horse",
-      key,
-      challenge: {
-        userIdForSrp: "alice",
-        srpBHex: state.parameters.SRP_B,
-        saltHex: state.parameters.SALT,
-        secretBlock: state.parameters.SECRET_BLOCK,
-      },
-      date: new Date(Date.UTC(2026, 8, 5, 9, 3, 7)),
-    });
+    const claim = await computePasswordClaim({ userPoolId: POOL, password: "correct horse", key, challenge: challengeOf(state) });
     // Assess
     expect(claim.timestamp).toBe("Sat Sep 5 09:03:07 UTC 2026");
     expect(server.verify(state, claim.signature, claim.timestamp)).toBe(true);
   });
 
-  it("produces a claim the server refuses for a wrong password", () => {
+  it("produces a claim the server refuses for a wrong password", async () => {
     // Prepare
     const server = createSrpServer({ userPoolId: POOL, userIdForSrp: "alice", password: "correct horse" });
-    const key = createSrpClientKey();
+    const key = await createSrpClientKey(POOL);
     const state = server.challenge(key.largeAHex);
     // Act
-    const claim = computePasswordClaim({
-      userPoolId: POOL,
-      password: "wrong horse",
-      key,
-      challenge: {
-        userIdForSrp: "alice",
-        srpBHex: state.parameters.SRP_B,
-        saltHex: state.parameters.SALT,
-        secretBlock: state.parameters.SECRET_BLOCK,
-      },
-      date: new Date(),
-    });
+    const claim = await computePasswordClaim({ userPoolId: POOL, password: "wrong horse", key, challenge: challengeOf(state) });
     // Assess
     expect(server.verify(state, claim.signature, claim.timestamp)).toBe(false);
   });
 
-  it("refuses an SRP_B that is a multiple of N", () => {
+  it("produces a claim the server refuses for another user pool", async () => {
     // Prepare
-    const key = createSrpClientKey();
+    const server = createSrpServer({ userPoolId: POOL, userIdForSrp: "alice", password: "correct horse" });
+    const other = "eu-west-1_Other9999";
+    const key = await createSrpClientKey(other);
+    const state = server.challenge(key.largeAHex);
     // Act
-    const act = () =>
-      computePasswordClaim({
-        userPoolId: POOL,
-        password: "p",
-        key,
-        challenge: { userIdForSrp: "a", srpBHex: SRP_N.toString(16), saltHex: "01", secretBlock: "" },
-        date: new Date(),
-      });
+    const claim = await computePasswordClaim({ userPoolId: other, password: "correct horse", key, challenge: challengeOf(state) });
     // Assess
-    expect(act).toThrow(new Error("Invalid SRP_B"));
+    expect(server.verify(state, claim.signature, claim.timestamp)).toBe(false);
   });
 
-  it("pads hex like the reference client: even length, 00 before a high bit", () => {
-    // Act & Assess
-    expect(padHex(0xabcn)).toBe("0abc");
-    expect(padHex(0x7fn)).toBe("7f");
-    expect(padHex(0x80n)).toBe("0080");
+  it("refuses an SRP_B that is a multiple of N", async () => {
+    // Prepare
+    const key = await createSrpClientKey(POOL);
+    // Act
+    const claim = computePasswordClaim({
+      userPoolId: POOL,
+      password: "p",
+      key,
+      challenge: { userIdForSrp: "a", srpBHex: SRP_N.toString(16), saltHex: "01", secretBlock: "" },
+    });
+    // Assess
+    await expect(claim).rejects.toThrow(new Error("B cannot be zero."));
   });
 
-  it("formats the timestamp with an unpadded day of month", () => {
-    // Act & Assess
-    expect(cognitoTimestamp(new Date(Date.UTC(2026, 10, 21, 5, 4, 3)))).toBe("Sat Nov 21 05:04:03 UTC 2026");
-    expect(cognitoTimestamp(new Date(Date.UTC(2027, 0, 1, 0, 0, 0)))).toBe("Fri Jan 1 00:00:00 UTC 2027");
+  it("stamps the claim in Cognito's format, with an unpadded day of month", async () => {
+    // Prepare
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date(Date.UTC(2027, 0, 1, 0, 0, 0)) });
+    const server = createSrpServer({ userPoolId: POOL, userIdForSrp: "alice", password: "pw" });
+    const key = await createSrpClientKey(POOL);
+    const state = server.challenge(key.largeAHex);
+    // Act
+    const claim = await computePasswordClaim({ userPoolId: POOL, password: "pw", key, challenge: challengeOf(state) });
+    // Assess
+    expect(claim.timestamp).toBe("Fri Jan 1 00:00:00 UTC 2027");
+    expect(server.verify(state, claim.signature, claim.timestamp)).toBe(true);
   });
 });

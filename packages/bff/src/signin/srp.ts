@@ -1,20 +1,55 @@
-import { createHash, createHmac, getDiffieHellman, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
+import type AuthenticationHelper from "amazon-cognito-identity-js/lib/AuthenticationHelper.js";
+import type BigInteger from "amazon-cognito-identity-js/lib/BigInteger.js";
+import type DateHelper from "amazon-cognito-identity-js/lib/DateHelper.js";
 
 /**
- * The client side of Cognito's SRP-6a (as in amazon-cognito-identity-js /
- * Amplify's AuthenticationHelper): the 3072-bit group of RFC 3526 (Node's
- * `modp15`), g = 2, SHA-256, and Cognito's "Caldera Derived Key" HKDF. The
- * password never leaves the BFF: Cognito checks a proof of it.
+ * Cognito's SRP-6a, with AWS's own implementation: `AuthenticationHelper`
+ * from amazon-cognito-identity-js (the 3072-bit RFC 3526 group, g = 2,
+ * SHA-256, the "Caldera Derived Key" HKDF) does the maths, so the BFF holds
+ * no hand-written crypto primitive; the final HMAC is node:crypto's, as
+ * Amplify's `CognitoUser` does it. The password never leaves the BFF:
+ * Cognito checks a proof of it.
  */
-export const SRP_N = BigInt(`0x${getDiffieHellman("modp15").getPrime("hex")}`);
-export const SRP_G = 2n;
 
-/** An SRP ephemeral key pair; `smallA` is secret and lives only for one sign-in request. */
+interface SrpLibrary {
+  AuthenticationHelper: typeof AuthenticationHelper;
+  BigInteger: typeof BigInteger;
+  DateHelper: typeof DateHelper;
+}
+
+let library: Promise<SrpLibrary> | undefined;
+
+/**
+ * Loaded on the first sign-in only, so the library lands in a lazy chunk
+ * (cold start stays small). The three come from lib/ together: the helper
+ * checks `instanceof BigInteger`, so B and the salt must be built by the
+ * very module it uses, and lib/ is what every runtime (Node, esbuild) resolves.
+ */
+function loadLibrary(): Promise<SrpLibrary> {
+  library ??= Promise.all([
+    import("amazon-cognito-identity-js/lib/AuthenticationHelper.js"),
+    import("amazon-cognito-identity-js/lib/BigInteger.js"),
+    import("amazon-cognito-identity-js/lib/DateHelper.js"),
+  ]).then(([helper, bigInteger, date]) => ({
+    AuthenticationHelper: cjsDefault(helper),
+    BigInteger: cjsDefault(bigInteger),
+    DateHelper: cjsDefault(date),
+  }));
+  return library;
+}
+
+/** Babel's CommonJS `exports.default`: Node puts the exports object under `default`, a bundler may unwrap it already. */
+function cjsDefault<T>(module: { default: T }): T {
+  const value = module.default as T | { default: T };
+  return typeof value === "function" ? value : (value as { default: T }).default;
+}
+
+/** An SRP ephemeral key pair for one sign-in request; its secret half stays inside the helper. */
 export interface SrpClientKey {
-  smallA: bigint;
-  largeA: bigint;
   /** `SRP_A` as Cognito expects it: lowercase hex. */
-  largeAHex: string;
+  readonly largeAHex: string;
+  readonly helper: AuthenticationHelper;
 }
 
 /** What `InitiateAuth` returns for `PASSWORD_VERIFIER`. */
@@ -27,93 +62,56 @@ export interface SrpChallenge {
   secretBlock: string;
 }
 
-export function createSrpClientKey(random: Uint8Array = randomBytes(128)): SrpClientKey {
-  const smallA = BigInt(`0x${Buffer.from(random).toString("hex")}`) % SRP_N;
-  const largeA = modPow(SRP_G, smallA, SRP_N);
-  if (largeA % SRP_N === 0n) throw new Error("Invalid SRP key");
-  return { smallA, largeA, largeAHex: largeA.toString(16) };
+/** The user pool's name as SRP hashes it: the part of the id after the region and underscore. */
+function poolNameOf(userPoolId: string): string {
+  return userPoolId.split("_")[1] ?? "";
 }
 
 /**
- * The `PASSWORD_VERIFIER` answer: `PASSWORD_CLAIM_SIGNATURE` over the pool
- * name, user id, secret block and timestamp, keyed by the SRP session key.
+ * A fresh ephemeral key (the helper draws `a` from a CSPRNG) for a sign-in
+ * against this user pool.
  */
-export function computePasswordClaim(input: {
+export async function createSrpClientKey(userPoolId: string): Promise<SrpClientKey> {
+  const lib = await loadLibrary();
+  const helper = new lib.AuthenticationHelper(poolNameOf(userPoolId));
+  const largeA = await new Promise<BigInteger>((resolve, reject) =>
+    helper.getLargeAValue((error, value) => (error || !value ? reject(error ?? new Error("No SRP_A")) : resolve(value))),
+  );
+  return { largeAHex: largeA.toString(16), helper };
+}
+
+/**
+ * The `PASSWORD_VERIFIER` answer: `PASSWORD_CLAIM_SIGNATURE`, an HMAC-SHA256
+ * over the pool name, user id, secret block and timestamp, keyed by the SRP
+ * session key; `TIMESTAMP` is now in Cognito's format.
+ */
+export async function computePasswordClaim(input: {
   userPoolId: string;
   password: string;
   key: SrpClientKey;
   challenge: SrpChallenge;
-  date: Date;
-}): { signature: string; timestamp: string } {
-  const poolName = input.userPoolId.split("_")[1] ?? "";
-  const B = BigInt(`0x${input.challenge.srpBHex}`);
-  if (B % SRP_N === 0n) throw new Error("Invalid SRP_B");
-  const u = hexToBigInt(hexHash(padHex(input.key.largeA) + padHex(B)));
-  if (u === 0n) throw new Error("Invalid SRP u");
-  const k = hexToBigInt(hexHash(padHex(SRP_N) + padHex(SRP_G)));
-  const userHash = createHash("sha256").update(`${poolName}${input.challenge.userIdForSrp}:${input.password}`).digest("hex");
-  const x = hexToBigInt(hexHash(padHex(hexToBigInt(input.challenge.saltHex)) + userHash));
-  const base = mod(B - k * modPow(SRP_G, x, SRP_N), SRP_N);
-  const S = modPow(base, input.key.smallA + u * x, SRP_N);
-  const hkdfKey = deriveKey(S, u);
-  const timestamp = cognitoTimestamp(input.date);
-  const signature = createHmac("sha256", hkdfKey)
-    .update(Buffer.from(poolName, "utf8"))
+}): Promise<{ signature: string; timestamp: string }> {
+  const lib = await loadLibrary();
+  const hkdf = await new Promise<Uint8Array>((resolve, reject) => {
+    // The helper throws (B ≡ 0, u = 0) or calls back, both synchronously.
+    try {
+      input.key.helper.getPasswordAuthenticationKey(
+        input.challenge.userIdForSrp,
+        input.password,
+        new lib.BigInteger(input.challenge.srpBHex, 16),
+        new lib.BigInteger(input.challenge.saltHex, 16),
+        (error, value) => (error || !value ? reject(error ?? new Error("No SRP key")) : resolve(value)),
+      );
+    } catch (error) {
+      reject(error);
+    }
+  });
+  const timestamp = new lib.DateHelper().getNowString();
+  const signature = createHmac("sha256", hkdf)
+    .update(Buffer.from(poolNameOf(input.userPoolId), "utf8"))
     .update(Buffer.from(input.challenge.userIdForSrp, "utf8"))
     .update(Buffer.from(input.challenge.secretBlock, "base64"))
     .update(Buffer.from(timestamp, "utf8"))
     .digest("base64");
   return { signature, timestamp };
-}
-
-/** HKDF-SHA256(ikm = S, salt = u, info = "Caldera Derived Key"), 16 bytes. */
-export function deriveKey(S: bigint, u: bigint): Buffer {
-  const prk = createHmac("sha256", Buffer.from(padHex(u), "hex"))
-    .update(Buffer.from(padHex(S), "hex"))
-    .digest();
-  return createHmac("sha256", prk)
-    .update(Buffer.concat([Buffer.from("Caldera Derived Key", "utf8"), Buffer.from([1])]))
-    .digest()
-    .subarray(0, 16);
-}
-
-/** "Sat Sep 5 09:03:07 UTC 2026": the day of month is not zero-padded (Cognito's format). */
-export function cognitoTimestamp(date: Date): string {
-  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${days[date.getUTCDay()]} ${months[date.getUTCMonth()]} ${date.getUTCDate()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} UTC ${date.getUTCFullYear()}`;
-}
-
-/** Hex of a non-negative integer, with a leading 00 when the high bit is set (the two's-complement form the reference client hashes). */
-export function padHex(value: bigint): string {
-  let hex = value.toString(16);
-  if (hex.length % 2 === 1) hex = `0${hex}`;
-  else if ("89abcdef".includes(hex[0] ?? "")) hex = `00${hex}`;
-  return hex;
-}
-
-export function hexHash(hex: string): string {
-  return createHash("sha256").update(Buffer.from(hex, "hex")).digest("hex");
-}
-
-export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = mod(base, modulus);
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % modulus;
-    e >>= 1n;
-    b = (b * b) % modulus;
-  }
-  return result;
-}
-
-function mod(value: bigint, modulus: bigint): bigint {
-  const r = value % modulus;
-  return r < 0n ? r + modulus : r;
-}
-
-function hexToBigInt(hex: string): bigint {
-  return BigInt(`0x${hex}`);
 }

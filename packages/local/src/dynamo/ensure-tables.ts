@@ -49,7 +49,7 @@ async function enableTtl(client: DynamoDBClient, tableName: string, attributeNam
  * on every start.
  *
  * @example
- * await ensureTables(dynamo.endpoint, { Sessions: "local-sessions", Items: "local-items" });
+ * await ensureTables(dynamo.endpoint, { Sessions: "local-sessions", Items: "local-items", SignInAttempts: "local-signin-attempts" });
  */
 export async function ensureTables(endpoint: string, names: TableNames): Promise<void> {
   // Only ever a local server: this must never create tables in an AWS account by accident.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureTables } from "./ensure-tables.ts";
 import { type LocalDynamo, startDynamo } from "./start-dynamo.ts";
 
-const names = { Sessions: "test-sessions", Items: "test-items" };
+const names = { Sessions: "test-sessions", Items: "test-items", SignInAttempts: "test-signin-attempts" };
 
 function clientFor(endpoint: string): DynamoDBClient {
   // maxAttempts 1: a stopped server must fail the call at once, not after retries.
@@ -64,6 +64,9 @@ describe("local DynamoDB (dynalite) in memory", () => {
       { AttributeName: "owner", KeyType: "HASH" },
       { AttributeName: "id", KeyType: "RANGE" },
     ]);
+    const attempts = (await client.send(new DescribeTableCommand({ TableName: names.SignInAttempts }))).Table;
+    expect(attempts?.TableStatus).toBe("ACTIVE");
+    expect(attempts?.KeySchema).toEqual([{ AttributeName: "pk", KeyType: "HASH" }]);
   });
 
   it("leaves existing tables and their data alone when run again", async () => {
@@ -75,7 +78,7 @@ describe("local DynamoDB (dynalite) in memory", () => {
     await ensureTables(dynamo.endpoint, names);
 
     // Assess
-    expect((await client.send(new ListTablesCommand({}))).TableNames?.sort()).toEqual([names.Items, names.Sessions]);
+    expect((await client.send(new ListTablesCommand({}))).TableNames?.sort()).toEqual([names.Items, names.Sessions, names.SignInAttempts]);
     expect(await getTitle(client, "alice", "item-1")).toBe("kept");
   });
 

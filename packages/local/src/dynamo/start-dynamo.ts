@@ -46,7 +46,7 @@ function endpointFor(host: string, port: number): string {
  *
  * @example
  * const dynamo = await startDynamo({ port: 8000, dataDir: ".local" });
- * await ensureTables(dynamo.endpoint, { Sessions: "local-sessions", Items: "local-items" });
+ * await ensureTables(dynamo.endpoint, { Sessions: "local-sessions", Items: "local-items", SignInAttempts: "local-signin-attempts" });
  */
 export async function startDynamo(options: StartDynamoOptions): Promise<LocalDynamo> {
   const host = options.host ?? "127.0.0.1";

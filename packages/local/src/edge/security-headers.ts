@@ -10,15 +10,21 @@
  *
  * @see https://cheatsheetseries.owasp.org/cheatsheets/HTTP_Headers_Cheat_Sheet.html
  */
-export function spaSecurityHeaders(mode: "static" | "vite" | "none", edgePort: number): Record<string, string> {
+export function spaSecurityHeaders(
+  mode: "static" | "vite" | "none",
+  edgePort: number,
+  connectSources: readonly string[] = [],
+): Record<string, string> {
   const dev = mode === "vite";
+  // Direct uploads PUT to the (local) S3 origin; nothing else leaves the site.
+  const extra = connectSources.map((source) => ` ${new URL(source).origin}`).join("");
   const directives = [
     "default-src 'self'",
     dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
     dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    dev ? `connect-src 'self' ws://localhost:${edgePort} ws://127.0.0.1:${edgePort}` : "connect-src 'self'",
+    dev ? `connect-src 'self' ws://localhost:${edgePort} ws://127.0.0.1:${edgePort}${extra}` : `connect-src 'self'${extra}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -28,6 +28,8 @@ export interface EdgeOptions {
   readonly bff: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
   /** Path prefixes routed to the BFF; default ["/auth/", "/api/"]. The bare "/auth" and "/api" go there too. */
   readonly bffPrefixes?: readonly string[];
+  /** Extra origins the SPA may connect to (CSP `connect-src`), read per response: the local S3 starts after the edge. */
+  readonly connectSources?: () => readonly string[];
   readonly spa: SpaSource;
   /** Default 6 MB, Lambda's synchronous payload limit. */
   readonly maxBodyBytes?: number;
@@ -119,7 +121,8 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   };
 
   const handleSpa = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
-    for (const [name, value] of Object.entries(spaSecurityHeaders(options.spa.kind, port))) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(spaSecurityHeaders(options.spa.kind, port, options.connectSources?.() ?? [])))
+      res.setHeader(name, value);
     if (options.spa.kind === "none") return sendJson(res, 404, { message: "Not Found" });
     if (options.spa.kind === "vite") {
       const middlewares = vite?.middlewares;

@@ -9,12 +9,19 @@ export interface DemoUser {
   readonly name: string;
   readonly email: string;
   readonly emailVerified: boolean;
+  /**
+   * Signs in with a one-time code after the password, through the same
+   * Define/Create/Verify triggers the user pool runs (Cognito custom auth).
+   */
+  readonly secondFactor?: boolean;
 }
 
 /**
- * The two demo users of the local platform. Passwords can be changed with
- * `LOCAL_ALICE_PASSWORD` / `LOCAL_BOB_PASSWORD`; the subs never change, so
- * items stored under a user survive restarts.
+ * The demo users of the local platform. Passwords can be changed with
+ * `LOCAL_ALICE_PASSWORD` / `LOCAL_BOB_PASSWORD` / `LOCAL_CAROL_PASSWORD`;
+ * the subs never change, so items stored under a user survive restarts.
+ * Carol has the second factor: after her password the login page asks for
+ * the code sent to the local mailbox (`/dev/mailbox` on the IdP).
  *
  * @example
  * const idp = await startIdp({ port: 3001, keysDir: ".local", clients, users: defaultDemoUsers() });
@@ -36,6 +43,15 @@ export function defaultDemoUsers(env: Record<string, string | undefined> = proce
       name: "Bob Brown",
       email: "bob@example.com",
       emailVerified: true,
+    },
+    {
+      username: "carol",
+      password: env.LOCAL_CAROL_PASSWORD || "carol-demo-password",
+      sub: "c4a7e2d9-3b1f-4e6a-8d2c-7f5b9a1e3c33",
+      name: "Carol Chen",
+      email: "carol@example.com",
+      emailVerified: true,
+      secondFactor: true,
     },
   ];
 }

@@ -4,5 +4,8 @@ export type { IdpKeys, SigningJwk } from "./idp-keys.ts";
 export { loadOrCreateIdpKeys } from "./idp-keys.ts";
 export type { IdpClients, M2mClientOptions, WebClientOptions } from "./provider-config.ts";
 export { itemsResource, itemsScopes } from "./provider-config.ts";
+export type { LocalMailbox } from "./mailbox.ts";
+export { createLocalMailbox } from "./mailbox.ts";
+export { createMailboxRoute, mailboxPath } from "./mailbox-route.ts";
 export type { LocalIdp, StartIdpOptions } from "./start-idp.ts";
 export { startIdp } from "./start-idp.ts";

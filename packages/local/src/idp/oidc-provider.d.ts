@@ -55,6 +55,8 @@ declare module "oidc-provider" {
     readonly params: Record<string, unknown>;
     readonly session?: { readonly accountId: string };
     readonly grantId?: string;
+    /** What was stored with `interactionResult`; the local IdP keeps its pending second factor here. */
+    readonly result?: Readonly<Record<string, unknown>>;
   }
 
   export interface InteractionResults {
@@ -106,6 +108,13 @@ declare module "oidc-provider" {
       result: InteractionResults,
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
+    /** Stores a result in the interaction (server-side) without answering; returns the resume URL. */
+    interactionResult(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: InteractionResults | Record<string, unknown>,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<string>;
     on(event: "grant.success", listener: (ctx: KoaContextWithOIDC) => void): this;
     on(event: "server_error", listener: (ctx: KoaContextWithOIDC, error: Error) => void): this;
   }

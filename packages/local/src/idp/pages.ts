@@ -44,6 +44,7 @@ button{margin-top:1.5rem;width:100%;padding:.7rem;font:inherit;font-weight:600;b
 button.secondary{margin-top:.75rem;background:transparent;color:var(--text);border:1px solid var(--border)}
 button:focus-visible{outline:3px solid var(--text);outline-offset:2px}
 .error{background:var(--error-bg);color:var(--error);border-radius:8px;padding:.6rem .75rem;margin:1rem 0 0}
+table{width:100%;border-collapse:collapse;margin:1rem 0}caption{text-align:left;font-weight:600;margin-bottom:.5rem}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--border)}code{font-size:1.1rem;letter-spacing:.1em}
 .brand{font-size:.8rem;letter-spacing:.08em;text-transform:uppercase;color:var(--muted);margin:0 0 1rem}
 `;
 
@@ -134,5 +135,87 @@ export function renderErrorPage(error: string, description: string | undefined):
   return layout(
     "Sign-in error",
     `<h1>Something went wrong</h1>\n${detail}\n<p class="error" role="alert">Error code: ${escapeHtml(error)}</p>`,
+  );
+}
+
+/** After a wrong code: the Create trigger has already sent a new one. */
+export const incorrectCodeMessage = "Incorrect code. Try again.";
+
+/** After the last allowed wrong code: the flow is over and starts again at the password. */
+export const tooManyCodesMessage = "Too many incorrect codes. Sign in again.";
+
+/** The code's step outlived its time (or was already used): the flow starts again at the password. */
+export const codeExpiredMessage = "Your sign-in code has expired. Sign in again.";
+
+export interface CodePageOptions {
+  /** Where the form posts: the interaction URL. */
+  readonly action: string;
+  readonly clientName: string;
+  /** The masked address the code went to, from the Create trigger's public parameters. */
+  readonly destination: string;
+  readonly error?: string;
+}
+
+/** The second step for users with a second factor: the one-time code, like Cognito's custom challenge. */
+export function renderCodePage(options: CodePageOptions): string {
+  const error = options.error ? `<p class="error" id="code-error" role="alert">${escapeHtml(options.error)}</p>` : "";
+  const describedBy = options.error ? "code-hint code-error" : "code-hint";
+  const invalid = options.error ? ' aria-invalid="true"' : "";
+  return layout(
+    "Enter your code",
+    `<h1>Enter your code</h1>
+<p id="code-hint">Enter the 6-digit code we sent to ${escapeHtml(options.destination)}</p>
+${error}
+<form method="post" action="${escapeHtml(options.action)}" novalidate>
+<label for="code">Verification code</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required aria-describedby="${describedBy}"${invalid} autofocus>
+<button type="submit">Verify</button>
+</form>
+<p>to continue to ${escapeHtml(options.clientName)}</p>`,
+  );
+}
+
+export interface MailboxEntry {
+  readonly username: string;
+  readonly to: string;
+  readonly code: string;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+  readonly sentAt: number;
+}
+
+function utc(epochMs: number): string {
+  return new Date(epochMs)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
+}
+
+/**
+ * The local developer mailbox: the latest code per user. It shows codes in
+ * clear on purpose, and exists only on the loopback local IdP.
+ */
+export function renderMailboxPage(entries: readonly MailboxEntry[]): string {
+  const rows = entries
+    .map(
+      (entry) =>
+        `<tr><td>${escapeHtml(entry.username)}</td><td>${escapeHtml(entry.to)}</td><td><code data-user="${escapeHtml(entry.username)}">${escapeHtml(entry.code)}</code></td><td>${escapeHtml(utc(entry.expiresAt))}</td></tr>`,
+    )
+    .join("\n");
+  const body =
+    entries.length === 0
+      ? "<p>No codes sent yet. Sign in as a user with a second factor (carol) to get one.</p>"
+      : `<table>
+<caption>Latest sign-in code per user</caption>
+<thead><tr><th scope="col">User</th><th scope="col">To</th><th scope="col">Code</th><th scope="col">Expires</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+  return layout(
+    "Local mailbox",
+    `<h1>Local mailbox</h1>
+<p>Codes the local identity provider "sent" by email. Local development only.</p>
+${body}`,
   );
 }

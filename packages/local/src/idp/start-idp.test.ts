@@ -168,17 +168,20 @@ describe("local IdP: options", () => {
     await expect(starting).rejects.toMatchObject({ code: "config_invalid", message: expect.stringContaining('"0.0.0.0"') });
   });
 
-  it("defaults to the demo users alice and bob, with passwords from the environment", () => {
+  it("defaults to the demo users alice, bob and carol (second factor), with passwords from the environment", () => {
     // Act
-    const users = defaultDemoUsers({ LOCAL_ALICE_PASSWORD: "from-env" });
+    const users = defaultDemoUsers({ LOCAL_ALICE_PASSWORD: "from-env", LOCAL_CAROL_PASSWORD: "carol-from-env" });
 
     // Assess
-    expect(users.map((user) => [user.username, user.name, user.email])).toEqual([
-      ["alice", "Alice Anderson", "alice@example.com"],
-      ["bob", "Bob Brown", "bob@example.com"],
+    expect(users.map((user) => [user.username, user.name, user.email, user.secondFactor === true])).toEqual([
+      ["alice", "Alice Anderson", "alice@example.com", false],
+      ["bob", "Bob Brown", "bob@example.com", false],
+      ["carol", "Carol Chen", "carol@example.com", true],
     ]);
     expect(users[0]?.password).toBe("from-env");
     expect(users[1]?.password).toBe("bob-demo-password");
+    expect(users[2]?.password).toBe("carol-from-env");
+    expect(defaultDemoUsers({})[2]?.password).toBe("carol-demo-password");
     expect(users[0]?.sub).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });

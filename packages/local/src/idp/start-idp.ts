@@ -6,8 +6,11 @@ import Provider from "oidc-provider";
 import { type DemoUser, defaultDemoUsers } from "./demo-users.ts";
 import { loadOrCreateIdpKeys } from "./idp-keys.ts";
 import { createInteractionRoutes } from "./interactions.ts";
+import { createLocalMailbox, type LocalMailbox } from "./mailbox.ts";
+import { createMailboxRoute } from "./mailbox-route.ts";
 import { pageHeaders, renderErrorPage } from "./pages.ts";
 import { createProviderConfiguration, type IdpClients, webClientName } from "./provider-config.ts";
+import { createLocalSecondFactor } from "./second-factor.ts";
 
 export interface StartIdpOptions {
   /** 0 picks a free port. */
@@ -23,6 +26,8 @@ export interface StartIdpOptions {
   readonly accessTokenTtlSeconds?: number;
   /** Defaults to 30 days, like Cognito. */
   readonly refreshTokenTtlSeconds?: number;
+  /** Epoch milliseconds for the second factor's codes; injectable for tests. */
+  readonly now?: () => number;
 }
 
 /** A running local IdP. */
@@ -31,6 +36,12 @@ export interface LocalIdp {
   readonly issuer: string;
   readonly port: number;
   readonly users: DemoUser[];
+  /**
+   * Where the second factor's codes go: `mailbox.latest("carol")?.code`,
+   * also shown at `<issuer>/dev/mailbox`. Silent unless someone subscribes
+   * with `mailbox.onMessage` (the `npm start` CLI does).
+   */
+  readonly mailbox: LocalMailbox;
   /** Closes the listener (and open connections) but keeps every grant, session and refresh token in memory. */
   stop(): Promise<void>;
   /** Listens again on the same port, with the same provider and state. */
@@ -155,9 +166,24 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     logger.error("identity provider error", { event: "idp_server_error", errorName: error.name, errorMessage: error.message });
   });
 
-  const interactions = createInteractionRoutes({ provider, users, clientNames: { [options.clients.web.clientId]: webClientName }, logger });
+  const mailbox = createLocalMailbox(options.now);
+  const secondFactor = createLocalSecondFactor({
+    sender: mailbox,
+    logger,
+    clientId: options.clients.web.clientId,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const interactions = createInteractionRoutes({
+    provider,
+    users,
+    clientNames: { [options.clients.web.clientId]: webClientName },
+    logger,
+    secondFactor,
+  });
+  const mailboxPage = createMailboxRoute({ issuer, mailbox });
   const oidc = provider.callback();
   handler = (req, res) => {
+    if (mailboxPage(req, res)) return;
     interactions(req, res).then(
       (handled) => {
         if (!handled) oidc(req, res);
@@ -170,6 +196,7 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     issuer,
     port,
     users,
+    mailbox,
     stop: () => close(server),
     start: async () => {
       if (!server.listening) await listen(server, port, host);

@@ -1,8 +1,11 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { deriveKey, hexHash, modPow, padHex, SRP_G, SRP_N } from "../srp.ts";
+import { createHash, createHmac, getDiffieHellman, randomBytes, timingSafeEqual } from "node:crypto";
+
+/** The 3072-bit group of RFC 3526 (Node's `modp15`) and g = 2, Cognito's SRP group. */
+export const SRP_N = BigInt(`0x${getDiffieHellman("modp15").getPrime("hex")}`);
+const SRP_G = 2n;
 
 /**
- * The server half of Cognito's SRP for tests: it holds a verifier
+ * Test support only: the server half of Cognito's SRP for tests: it holds a verifier
  * v = g^x (never the password), answers `SRP_A` with `SRP_B`, and checks the
  * client's `PASSWORD_CLAIM_SIGNATURE` with S = (A·v^u)^b, the other side of
  * the equation the client solves, so a mistake in the client's algebra fails.
@@ -47,4 +50,42 @@ export function createSrpServer(options: { userPoolId: string; userIdForSrp: str
       return actual.length === expected.length && timingSafeEqual(actual, expected);
     },
   };
+}
+
+// The reference side of the check is written out here, independently of the
+// library under test, so a mistake in either one makes the claims disagree.
+
+/** Hex of a non-negative integer, with a leading 00 when the high bit is set (Java's two's-complement bytes). */
+function padHex(value: bigint): string {
+  let hex = value.toString(16);
+  if (hex.length % 2 === 1) hex = `0${hex}`;
+  if ("89abcdef".includes(hex[0] ?? "")) hex = `00${hex}`;
+  return hex;
+}
+
+function hexHash(hex: string): string {
+  return createHash("sha256").update(Buffer.from(hex, "hex")).digest("hex");
+}
+
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let b = base % modulus;
+  let e = exponent;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % modulus;
+    e >>= 1n;
+    b = (b * b) % modulus;
+  }
+  return result;
+}
+
+/** HKDF-SHA256(ikm = S, salt = u, info = "Caldera Derived Key"), 16 bytes. */
+function deriveKey(S: bigint, u: bigint): Buffer {
+  const prk = createHmac("sha256", Buffer.from(padHex(u), "hex"))
+    .update(Buffer.from(padHex(S), "hex"))
+    .digest();
+  return createHmac("sha256", prk)
+    .update(Buffer.concat([Buffer.from("Caldera Derived Key", "utf8"), Buffer.from([1])]))
+    .digest()
+    .subarray(0, 16);
 }

@@ -1,0 +1,174 @@
+/**
+ * Browser end-to-end for the second factor (issue 9): carol, the demo user
+ * with a second factor, signs in on the local IdP with her password and the
+ * code from the local mailbox, through the same Define/Create/Verify triggers
+ * the user pool runs in AWS.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type DemoUser, type Platform, startPlatform } from "@spa-bff/local";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ensureWebBuilt, webDist } from "./web-build.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+/** A compact JWS or JWE: base64url JSON header `{"…` is always `eyJ…`. */
+const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/;
+
+let platform: Platform;
+let browser: Browser;
+let keyDir: string | undefined;
+/** Everything the platform's loggers wrote while the tests ran. */
+const logged: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is required at ${CHROMIUM} for the browser tests: apt-get install chromium (never a downloaded browser)`);
+  }
+  await ensureWebBuilt();
+  keyDir = await mkdtemp(join(tmpdir(), "spa-bff-e2e-2fa-"));
+  // The Powertools loggers write JSON lines to stdout/stderr; keep them to search for secrets.
+  const collect = (chunk: unknown) => {
+    logged.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
+    return true;
+  };
+  vi.spyOn(process.stdout, "write").mockImplementation(collect);
+  vi.spyOn(process.stderr, "write").mockImplementation(collect);
+  platform = await startPlatform({
+    ports: { edge: 0, idp: 0, api: 0, dynamo: 0 },
+    dataDir: null,
+    spa: { kind: "static", dir: webDist },
+    bffEnv: { LOCAL_KEY_FILE: join(keyDir, "session-key.json") },
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--headless",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+  vi.restoreAllMocks();
+  if (keyDir) await rm(keyDir, { recursive: true, force: true });
+});
+
+function carol(): DemoUser {
+  const user = platform.users.find((candidate) => candidate.username === "carol");
+  if (!user?.secondFactor) throw new Error('The platform has no demo user "carol" with a second factor');
+  return user;
+}
+
+/** Opens the app, follows "Log in" to the IdP and submits carol's password. */
+async function signInWithPassword(page: Page): Promise<void> {
+  const user = carol();
+  await page.goto(`${platform.urls.app}/`);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByLabel("Username").waitFor();
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill(user.password);
+  await page.locator('form button[type="submit"]').click();
+  await page.getByLabel("Verification code").waitFor();
+}
+
+/** Reads carol's latest code the way a developer would: the IdP's /dev/mailbox page, in another tab. */
+async function readCodeFromMailbox(context: BrowserContext): Promise<string> {
+  const mailbox = await context.newPage();
+  try {
+    await mailbox.goto(`${platform.urls.idp}/dev/mailbox`);
+    const code = (await mailbox.locator('code[data-user="carol"]').textContent()) ?? "";
+    expect(code).toMatch(/^\d{6}$/);
+    return code;
+  } finally {
+    await mailbox.close();
+  }
+}
+
+async function submitCode(page: Page, code: string): Promise<void> {
+  await page.getByLabel("Verification code").fill(code);
+  await page.getByRole("button", { name: "Verify" }).click();
+}
+
+/** A six-digit code that is not `code`. */
+function wrongCode(code: string): string {
+  return code === "000000" ? "111111" : "000000";
+}
+
+describe("second factor in Chromium against the local platform", () => {
+  it("signs carol in with her password and the code from the local mailbox, and shows her name", async () => {
+    // Prepare
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await signInWithPassword(page);
+      await page.getByText("Enter the 6-digit code we sent to c***@example.com").waitFor();
+      const code = await readCodeFromMailbox(context);
+      expect(platform.parts.idp.mailbox.latest("carol")?.code).toBe(code);
+
+      // Act
+      await submitCode(page, code);
+
+      // Assess
+      await page.getByRole("heading", { level: 1, name: carol().name }).waitFor();
+      expect(new URL(page.url()).origin).toBe(new URL(platform.urls.app).origin);
+      await page.getByText(carol().email, { exact: true }).waitFor();
+      const cookies = await context.cookies(platform.urls.app);
+      expect(cookies.map((cookie) => cookie.name)).toContain("__Host-session");
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("fails after three wrong codes with a clear message, and carol is not signed in", async () => {
+    // Prepare
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await signInWithPassword(page);
+
+      // Act + Assess: two wrong codes ask again, with a new code each time
+      for (let attempt = 1; attempt <= 2; attempt += 1) {
+        await submitCode(page, wrongCode(await readCodeFromMailbox(context)));
+        await page.getByRole("alert").filter({ hasText: "Incorrect code. Try again." }).waitFor();
+      }
+      await submitCode(page, wrongCode(await readCodeFromMailbox(context)));
+
+      // Assess: the third ends the attempt; signing in starts again at the password
+      await page.getByRole("alert").filter({ hasText: "Too many incorrect codes. Sign in again." }).waitFor();
+      await page.getByLabel("Password").waitFor();
+      expect(await page.getByLabel("Verification code").count()).toBe(0);
+      expect(new URL(page.url()).origin).toBe(new URL(platform.urls.idp).origin);
+      const session = await context.request.get(`${platform.urls.app}/auth/session`, { headers: { "X-CSRF": "1" } });
+      expect(await session.json()).toMatchObject({ authenticated: false });
+      expect((await context.cookies(platform.urls.app)).map((cookie) => cookie.name)).not.toContain("__Host-session");
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("writes no code and no token to the logs", () => {
+    // Prepare
+    const codes = platform.parts.idp.mailbox.all().map((message) => message.code);
+    const text = logged.join("");
+
+    // Assess: the captured output is the real log (the steps are in it), and no secret is
+    expect(text).toContain('"event":"second_factor_required"');
+    expect(text).toContain('"event":"second_factor_incorrect"');
+    expect(codes.length).toBeGreaterThanOrEqual(4);
+    // As a number of its own: six digits may well occur inside a timestamp or an id.
+    for (const code of codes) expect(text).not.toMatch(new RegExp(`(?<![0-9])${code}(?![0-9])`));
+    expect(text).not.toMatch(JWT_PATTERN);
+    expect(text).not.toContain("[mailbox]");
+  });
+});
