@@ -11,9 +11,8 @@
  * Ends with one line: `soak: N requests, E errors, R refreshes, rss +X MB`.
  * Exits non-zero when E > 0, R != 1 or the rss growth exceeds the bound.
  *
- * Usage: npm run soak [-- --requests 50000 --connections 32 --max-rss-mb 64]
+ * Usage: npm run soak [-- --requests 50000 --connections 32 --max-rss-mb 32]
  */
-import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -26,7 +25,7 @@ const { values } = parseArgs({
     requests: { type: "string", default: "50000" },
     connections: { type: "string", default: "32" },
     warmup: { type: "string", default: "3000" },
-    "max-rss-mb": { type: "string", default: "64" },
+    "max-rss-mb": { type: "string", default: "32" },
   },
 });
 const total = Number(values.requests);
@@ -69,26 +68,8 @@ type AutocannonResult = {
 type AutocannonInstance = NodeJS.EventEmitter & { stop(): void };
 type Autocannon = (options: Record<string, unknown>, done: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
 
-/**
- * Works around a leak in the local DynamoDB stand-in, not in the BFF:
- * dynalite's value and key streams close their abstract-level iterator
- * through `iterator.return()`, which abstract-level iterators do not have
- * (they have `close()`), so every Query leaves one open iterator attached to
- * the in-memory database (about 5 KB each). Giving iterators the `return`
- * that dynalite calls lets the soak measure the BFF; the leak itself is
- * reported for packages/local to fix.
- */
-function closeDynaliteIterators(): void {
-  const level = createRequire(import.meta.url)("abstract-level") as { AbstractValueIterator: { prototype: object } };
-  const common = Object.getPrototypeOf(level.AbstractValueIterator.prototype) as { return?: () => Promise<void>; close(): Promise<void> };
-  common.return ??= function (this: { close(): Promise<void> }) {
-    return this.close();
-  };
-}
-
 async function main(): Promise<number> {
   const gc = collector();
-  closeDynaliteIterators();
   const { default: autocannon } = (await import("autocannon")) as unknown as { default: Autocannon };
   const { startTestPlatform } = await import("../test/support/platform.ts");
   const { Browser, login, spaHeaders } = await import("../test/support/browser.ts");

@@ -15,9 +15,8 @@ import { createLogger, createTableInput, type Logger, sessionsTable } from "@spa
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { vi } from "vitest";
 import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
-import type { Sealer, SessionService } from "../packages/bff/src/session/types.ts";
-import { type RunningEdge, startEdge } from "../packages/local/src/edge/index.ts";
-import { type LocalIdp, startIdp } from "../packages/local/src/idp/index.ts";
+import type { Sealer, SessionService } from "@spa-bff/bff/session";
+import { type LocalIdp, type RunningEdge, startEdge, startIdp } from "@spa-bff/local";
 
 const dynalite = createRequire(import.meta.url)("dynalite") as (options: { createTableMs?: number }) => Server;
 

@@ -23,7 +23,7 @@ interface Started {
 function startCli(env: Record<string, string>): Started {
   const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "packages/local/src/cli.ts")], {
     cwd: repoRoot,
-    env: { ...process.env, EDGE_PORT: "0", IDP_PORT: "0", API_PORT: "0", DYNAMO_PORT: "0", ...env },
+    env: { ...process.env, EDGE_PORT: "0", IDP_PORT: "0", API_PORT: "0", DYNAMO_PORT: "0", S3_PORT: "0", ...env },
   });
   let text = "";
   child.stdout.on("data", (chunk: Buffer) => {

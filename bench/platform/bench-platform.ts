@@ -5,7 +5,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Platform, startPlatform } from "@spa-bff/local";
 // The session layer is not on @spa-bff/bff's public surface; the bench reads it like test/bff-support.ts does.
 import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
-import type { Session } from "../../packages/bff/src/session/types.ts";
+import type { Session } from "@spa-bff/bff/session";
 import { createBrowser, loginAtIdp } from "./browser.ts";
 
 export const sessionCookieName = "__Host-session";

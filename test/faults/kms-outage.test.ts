@@ -7,7 +7,7 @@
 import type { BffDeps } from "@spa-bff/bff";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKmsKeyProvider, createSealer } from "@spa-bff/bff/session";
-import { createFakeKms } from "../../packages/bff/src/session/testing/fake-kms.ts";
+import { createFakeKms } from "@spa-bff/bff/testing";
 import { Browser, login, spaHeaders } from "../support/browser.ts";
 import { startTestPlatform, type TestPlatform, watchUnhandledRejections } from "../support/platform.ts";
 

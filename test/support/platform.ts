@@ -12,7 +12,7 @@ import { type BffConfig, type BffDeps, type BffHandler, createBffHandler, loadBf
 import { createLogger, type Logger } from "@spa-bff/core";
 import { type Platform, type PlatformOptions, startEdge, startPlatform } from "@spa-bff/local";
 import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
-import type { Sealer, SessionService } from "../../packages/bff/src/session/types.ts";
+import type { Sealer, SessionService } from "@spa-bff/bff/session";
 
 export interface TestPlatformOptions {
   bffEnv?: Record<string, string>;

@@ -78,6 +78,21 @@ describe("createOidcClient", () => {
     expect(new URLSearchParams(tokenCall?.body).get("grant_type")).toBe("refresh_token");
   });
 
+  it("keeps the session's ID token (the file routes' web identity) when a refresh answers without a new one", async () => {
+    // Prepare
+    const idp = scriptedIdp(endpoints, {
+      "/token": () => Response.json({ access_token: "new-at", token_type: "Bearer", expires_in: 600 }),
+    });
+    const client = createOidcClient(loadBffConfig(baseEnv), { fetch: idp.fetchImpl });
+    // Act
+    const tokens = await client.refresh(
+      { accessToken: "old-at", accessTokenExpiresAt: 0, refreshToken: "old-rt", idToken: "old-id" },
+      1000,
+    );
+    // Assess
+    expect(tokens).toEqual({ accessToken: "new-at", accessTokenExpiresAt: 1600, refreshToken: "old-rt", idToken: "old-id" });
+  });
+
   it("reports an invalid_grant answer as OidcRejectedError and a 5xx as IdpError", async () => {
     // Prepare
     let status = 400;

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { ConfigError, isLoopbackUrl } from "@spa-bff/core";
 import dynalite from "dynalite";
+import { closeDynaliteIterators } from "./iterator-leak-fix.ts";
 
 export interface StartDynamoOptions {
   /** 0 picks a free port. */
@@ -53,6 +54,7 @@ export async function startDynamo(options: StartDynamoOptions): Promise<LocalDyn
   if (!isLoopbackUrl(endpointFor(host, 1))) {
     throw new ConfigError(`Invalid local DynamoDB host "${host}". Expected: a loopback address, since dynalite checks no credentials`);
   }
+  closeDynaliteIterators();
   let path: string | undefined;
   if (options.dataDir !== null) {
     path = join(options.dataDir, "dynamodb");

@@ -53,7 +53,8 @@ export function createFakeKms(keyId = "alias/bff-session") {
     keyId,
     /** The next `times` calls (any command) throw `error`, as KMS does during an outage. */
     fail(error: Error, times = Number.POSITIVE_INFINITY) {
-      failure = { error, times };
+      // `fail(error, 0)` ends an outage.
+      failure = times > 0 ? { error, times } : undefined;
     },
   };
 }
