@@ -7,6 +7,13 @@ export const allViewerExceptHostPolicyId = "b689b0a8-53d0-40ab-baf2-68738e2966ac
 /** Paths served by the BFF rather than the static site (`GET /files` has no trailing part, hence both file patterns). */
 export const bffPaths = ["/auth/*", "/api/*", "/files", "/files/*"] as const;
 
+/**
+ * Runs first in the Router's viewer-request CloudFront Function: the BFF's
+ * per-IP sign-in limits need the browser's address, and behind CloudFront the
+ * function URL only sees an edge server. Overwrites any client-sent value.
+ */
+export const viewerIpInjection = `event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };`;
+
 /** The CSP of the SPA: same-origin everything (the BFF shares the origin), no framing. */
 export const contentSecurityPolicy = [
   "default-src 'self'",
@@ -60,6 +67,7 @@ export function createRouter(connectSources: $util.Input<string[]> = []): sst.aw
 
   return new sst.aws.Router("Router", {
     protection: "oac",
+    edge: { viewerRequest: { injection: viewerIpInjection } },
     ...(domain ? { domain } : {}),
     transform: {
       cdn: (args) => {

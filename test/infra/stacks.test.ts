@@ -279,3 +279,16 @@ describe("stages", () => {
     });
   });
 });
+
+describe("viewer address for per-IP limits", () => {
+  it("writes CloudFront's viewer IP into x-viewer-ip first thing in the Router's viewer-request function", () => {
+    // Assess
+    const [fn] = ofType(dev.resources, "aws:cloudfront/function:Function").filter((f) => f.name.endsWith("CloudfrontFunctionRequest"));
+    expect(fn).toBeDefined();
+    const code = String(get(fn?.inputs, "code"));
+    const injected = code.indexOf('event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };');
+    expect(injected).toBeGreaterThan(-1);
+    // Before the routing code runs, so no later branch can skip it.
+    expect(injected).toBeLessThan(code.indexOf("kvs"));
+  });
+});

@@ -5,7 +5,7 @@
 import { expectTypeOf } from "vitest";
 import {
   AppError,
-  BadRequestError,
+  type BadRequestError,
   ConfigError,
   type ErrorBody,
   type ErrorCode,

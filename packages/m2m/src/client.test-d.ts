@@ -5,7 +5,15 @@
  */
 import type { AppError, ErrorCode } from "@spa-bff/core";
 import { expectTypeOf } from "vitest";
-import { createM2mClient, type FetchLike, type M2mClient, type M2mClientOptions, M2mApiError, type M2mResponse, M2mTokenError } from "./index.ts";
+import {
+  createM2mClient,
+  type FetchLike,
+  type M2mApiError,
+  type M2mClient,
+  type M2mClientOptions,
+  type M2mResponse,
+  M2mTokenError,
+} from "./index.ts";
 
 const options = {
   issuer: "http://127.0.0.1:3001",
@@ -38,7 +46,9 @@ expectTypeOf<M2mTokenError>().toExtend<AppError>();
 expectTypeOf<M2mApiError>().toExtend<AppError>();
 expectTypeOf<M2mTokenError["code"]>().toEqualTypeOf<ErrorCode>();
 expectTypeOf<M2mApiError["status"]>().toEqualTypeOf<number>();
-expectTypeOf(M2mTokenError).constructorParameters.toEqualTypeOf<[message: string, options?: { cause?: unknown; details?: Record<string, unknown> }]>();
+expectTypeOf(M2mTokenError).constructorParameters.toEqualTypeOf<
+  [message: string, options?: { cause?: unknown; details?: Record<string, unknown> }]
+>();
 expectTypeOf<M2mTokenError["name"]>().toEqualTypeOf<"M2mTokenError">();
 expectTypeOf<M2mApiError["name"]>().toEqualTypeOf<"M2mApiError">();
 

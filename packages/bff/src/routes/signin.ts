@@ -13,6 +13,7 @@ import { SignInFailedError, SignInLockedError } from "../signin/errors.ts";
 import { SIGNIN_COOKIE_NAME } from "../signin/pending-signin.ts";
 import type { SignInResult, SignInService } from "../signin/signin-service.ts";
 import { describeSession } from "./session.ts";
+import { clientIp } from "../http/client-ip.ts";
 
 /** One sign-in route, in the shape the handler's router takes. */
 export interface SignInRoute {
@@ -111,7 +112,7 @@ export function createSignInRoutes(runtime: BffRuntime, login: BrandedLogin, dep
         const body = parseBody(ctx, signInBody);
         const signIn = await service();
         try {
-          return await respond(ctx, await signIn.start({ ...body, ip: sourceIp(ctx) }, ctx.now));
+          return await respond(ctx, await signIn.start({ ...body, ip: clientIp(ctx) }, ctx.now));
         } catch (error) {
           return refused(ctx, error);
         }
@@ -126,7 +127,7 @@ export function createSignInRoutes(runtime: BffRuntime, login: BrandedLogin, dep
         const body = parseBody(ctx, codeBody);
         const signIn = await service();
         try {
-          const result = await signIn.answer({ code: body.code, pending: ctx.cookies.get(SIGNIN_COOKIE_NAME), ip: sourceIp(ctx) }, ctx.now);
+          const result = await signIn.answer({ code: body.code, pending: ctx.cookies.get(SIGNIN_COOKIE_NAME), ip: clientIp(ctx) }, ctx.now);
           return await respond(ctx, result);
         } catch (error) {
           return refused(ctx, error);
@@ -167,11 +168,6 @@ async function buildSignInService(runtime: BffRuntime, login: BrandedLogin, deps
     clock: runtime.now,
     logger: runtime.logger,
   });
-}
-
-/** The client's address as the function URL saw it (CloudFront's viewer IP), for the per-IP counter. */
-function sourceIp(ctx: RequestContext): string {
-  return ctx.event.requestContext?.http?.sourceIp || "unknown";
 }
 
 /** The JSON body, size-capped and checked; 400 `validation_failed` names each bad field, never echoing a value. */

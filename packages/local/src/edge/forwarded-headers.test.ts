@@ -13,7 +13,15 @@ describe("forwardHeaders", () => {
       ["x-forwarded-for", "203.0.113.9, 127.0.0.1"],
       ["x-forwarded-proto", "http"],
       ["x-forwarded-port", "3000"],
+      ["x-viewer-ip", "127.0.0.1"],
     ]);
+  });
+
+  it("replaces a client-sent x-viewer-ip with the address the edge saw, as the deployed Router does", () => {
+    // Act
+    const headers = forwardHeaders(["X-Viewer-IP", "198.51.100.1", "x-viewer-ip", "198.51.100.2"], facts);
+    // Assess
+    expect(headers.filter(([name]) => name === "x-viewer-ip")).toEqual([["x-viewer-ip", "127.0.0.1"]]);
   });
 
   it("strips hop-by-hop headers and the ones Connection names, lower-casing the rest", () => {

@@ -19,6 +19,9 @@ export function isHopByHop(name: string): boolean {
   return hopByHop.has(name.toLowerCase());
 }
 
+/** The client's address as the edge saw it; never the client's own claim. */
+export const viewerIpHeader = "x-viewer-ip";
+
 /** Client connection facts the edge adds, as CloudFront does for its origin. */
 export interface ForwardingFacts {
   readonly clientIp: string;
@@ -31,7 +34,8 @@ export interface ForwardingFacts {
  * Turns the browser's raw headers into what the origin sees behind CloudFront:
  * hop-by-hop headers (and any header the `Connection` header names) removed,
  * `x-forwarded-for` with the client IP appended, `x-forwarded-proto` and
- * `x-forwarded-port` set, and `host` set to the edge's host. Names are
+ * `x-forwarded-port` set, `x-viewer-ip` set to the client's address (any
+ * client-sent value dropped), and `host` set to the edge's host. Names are
  * lower-cased; order and repetition are kept.
  */
 export function forwardHeaders(rawHeaders: readonly string[], facts: ForwardingFacts): Array<[string, string]> {
@@ -47,7 +51,7 @@ export function forwardHeaders(rawHeaders: readonly string[], facts: ForwardingF
     const name = (rawHeaders[index] as string).toLowerCase();
     const value = rawHeaders[index + 1] as string;
     if (hopByHop.has(name) || named.has(name)) continue;
-    if (name === "host" || name === "x-forwarded-proto" || name === "x-forwarded-port") continue;
+    if (name === "host" || name === "x-forwarded-proto" || name === "x-forwarded-port" || name === viewerIpHeader) continue;
     if (name === "x-forwarded-for") {
       priorForwardedFor.push(value);
       continue;
@@ -58,5 +62,8 @@ export function forwardHeaders(rawHeaders: readonly string[], facts: ForwardingF
   out.push(["x-forwarded-for", [...priorForwardedFor, facts.clientIp].join(", ")]);
   out.push(["x-forwarded-proto", "http"]);
   out.push(["x-forwarded-port", String(facts.port)]);
+  // The deployed Router's viewer-request function sets this from CloudFront's
+  // own view of the client, overwriting whatever the client sent (stacks/web.ts).
+  out.push([viewerIpHeader, facts.clientIp]);
   return out;
 }
