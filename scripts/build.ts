@@ -74,7 +74,13 @@ export async function bundleLambda(name: LambdaName, outDir = join(root, "dist")
   };
   visit(entryKey);
   const size = (keys: Iterable<string>) => [...keys].reduce((sum, key) => sum + (outputs[key]?.bytes ?? 0), 0);
-  return { name, outfile, entryBytes: size(loaded), totalBytes: size(Object.keys(outputs).filter((key) => key.endsWith(".mjs"))), metafile: result.metafile };
+  return {
+    name,
+    outfile,
+    entryBytes: size(loaded),
+    totalBytes: size(Object.keys(outputs).filter((key) => key.endsWith(".mjs"))),
+    metafile: result.metafile,
+  };
 }
 
 async function main(): Promise<void> {

@@ -1,9 +1,8 @@
 import { itemsTable, routeRules } from "@spa-bff/core/infra";
+import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
 import type { Auth } from "./auth.ts";
 import type { Network } from "./network.ts";
 import { isProduction } from "./stage.ts";
-import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
-
 
 export interface Api {
   api: sst.aws.ApiGatewayV1;

@@ -1,10 +1,10 @@
 import { rateLimitTable, sessionsTable } from "@spa-bff/core/infra";
+import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
 import type { Api } from "./api.ts";
 import type { Auth } from "./auth.ts";
 import type { Files } from "./files.ts";
 import type { Network } from "./network.ts";
 import { appName, isProduction } from "./stage.ts";
-import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
 
 /**
  * The KMS encryption context the BFF passes on every GenerateDataKey and

@@ -1,7 +1,7 @@
+import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
 import type { Api } from "./api.ts";
 import { type Auth, itemsScopes } from "./auth.ts";
 import type { Network } from "./network.ts";
-import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
 
 /**
  * The scheduled M2M job: client_credentials against Cognito, then the

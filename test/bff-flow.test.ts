@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashId } from "@spa-bff/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { binaryPayload, login, loginUntilCallback, spaHeaders, startStack, TestBrowser, type TestStack, webClient } from "./bff-support.ts";
 
 let stack: TestStack;

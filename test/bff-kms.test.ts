@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
+import { createKmsKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
 import { createLogger } from "@spa-bff/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createKmsKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
 import { startDynamo, type TestDynamo } from "./bff-support.ts";
 
 const origin = "https://app.example";

@@ -1,7 +1,7 @@
 import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { hashSessionId } from "@spa-bff/bff/session";
 import { hashId } from "@spa-bff/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashSessionId } from "@spa-bff/bff/session";
 import { login, spaHeaders, startStack, TestBrowser, type TestStack } from "./bff-support.ts";
 
 let stack: TestStack;

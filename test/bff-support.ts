@@ -4,19 +4,19 @@
  * and a small browser (cookie jar, manual redirects, raw paths).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
-import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import { createRequire } from "node:module";
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
+import type { Sealer, SessionService } from "@spa-bff/bff/session";
+import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
 import { createLogger, createTableInput, type Logger, sessionsTable } from "@spa-bff/core";
+import { type LocalIdp, type RunningEdge, startEdge, startIdp } from "@spa-bff/local";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { vi } from "vitest";
-import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
-import type { Sealer, SessionService } from "@spa-bff/bff/session";
-import { type LocalIdp, type RunningEdge, startEdge, startIdp } from "@spa-bff/local";
 
 const dynalite = createRequire(import.meta.url)("dynalite") as (options: { createTableMs?: number }) => Server;
 

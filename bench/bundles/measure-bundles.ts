@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { gzipSync } from "node:zlib";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { bundleLambda, type LambdaName, lambdaEntries } from "../../scripts/build.ts";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

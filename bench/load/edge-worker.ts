@@ -6,7 +6,7 @@
  * Usage: tsx bench/load/edge-worker.ts <bff-env.json>
  */
 import { readFile } from "node:fs/promises";
-import { createBffHandler, type BffHandler, loadBffConfig } from "@spa-bff/bff";
+import { type BffHandler, createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import { startEdge } from "@spa-bff/local";
 
 const envFile = process.argv[2];

@@ -2,10 +2,10 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { type Platform, startPlatform } from "@spa-bff/local";
+import type { Session } from "@spa-bff/bff/session";
 // The session layer is not on @spa-bff/bff's public surface; the bench reads it like test/bff-support.ts does.
 import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
-import type { Session } from "@spa-bff/bff/session";
+import { type Platform, startPlatform } from "@spa-bff/local";
 import { createBrowser, loginAtIdp } from "./browser.ts";
 
 export const sessionCookieName = "__Host-session";

@@ -1,8 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
-import { createKmsKeyProvider, createSealer, createSessionService, hashSessionId } from "@spa-bff/bff/session";
 import type { SessionUser, TokenSet } from "@spa-bff/bff/session";
+import { createKmsKeyProvider, createSealer, createSessionService, hashSessionId } from "@spa-bff/bff/session";
 import { functionUrlGet } from "../lib/events.ts";
 import { round, summarize } from "../lib/stats.ts";
 import { type CallCounts, countCommands, countingFetch, createOfflineKmsClient, reset, total } from "./counters.ts";

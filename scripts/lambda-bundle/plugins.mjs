@@ -15,9 +15,7 @@ const credentialShim = fileURLToPath(new URL("./credential-provider.ts", import.
 const lambdaCredentials = {
   name: "lambda-credentials",
   setup(build) {
-    build.onResolve({ filter: /.*/ }, (args) =>
-      args.path === "@aws-sdk/credential-provider-node" ? { path: credentialShim } : undefined,
-    );
+    build.onResolve({ filter: /.*/ }, (args) => (args.path === "@aws-sdk/credential-provider-node" ? { path: credentialShim } : undefined));
   },
 };
 

@@ -5,9 +5,9 @@
  * platform's real ones.
  */
 import type { BffDeps } from "@spa-bff/bff";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKmsKeyProvider, createSealer } from "@spa-bff/bff/session";
 import { createFakeKms } from "@spa-bff/bff/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, login, spaHeaders } from "../support/browser.ts";
 import { startTestPlatform, type TestPlatform, watchUnhandledRejections } from "../support/platform.ts";
 

@@ -4,8 +4,8 @@
  * login CSRF, session and login-cookie swaps, prototype-pollution JSON.
  */
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSessionId } from "@spa-bff/bff/session";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, login, loginUntilCallback, spaHeaders } from "../support/browser.ts";
 import { startTestPlatform, type TestPlatform } from "../support/platform.ts";
 

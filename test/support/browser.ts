@@ -4,9 +4,10 @@
  * the body hash CloudFront OAC needs, and a raw-socket request for what an
  * HTTP client library refuses to send (CR/LF in a header, oversized headers).
  */
+
+import { createHash } from "node:crypto";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
-import { createHash } from "node:crypto";
 import type { TestPlatform } from "./platform.ts";
 
 export interface Answer {

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { type BffConfig, type BffDeps, type BffHandler, createBffHandler, loadBffConfig } from "@spa-bff/bff";
+import type { Sealer, SessionService } from "@spa-bff/bff/session";
+import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
 import { createLogger, type Logger } from "@spa-bff/core";
 import { type Platform, type PlatformOptions, startEdge, startPlatform } from "@spa-bff/local";
-import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
-import type { Sealer, SessionService } from "@spa-bff/bff/session";
 
 export interface TestPlatformOptions {
   bffEnv?: Record<string, string>;

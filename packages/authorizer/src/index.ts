@@ -1,11 +1,11 @@
+export type { RouteRule } from "@spa-bff/core";
+export { isRouteAllowed, routeRules } from "@spa-bff/core";
 export type { AuthorizerConfig } from "./config/load-config.ts";
 export { loadAuthorizerConfig } from "./config/load-config.ts";
 export type { AuthorizerDeps, AuthorizerHandler } from "./handler/authorizer-handler.ts";
 export { createAuthorizerHandler } from "./handler/authorizer-handler.ts";
 export type { AuthorizerContext } from "./policy/build-policy.ts";
 export { buildPolicy, routeArn, stageArnPrefix } from "./policy/build-policy.ts";
-export type { RouteRule } from "@spa-bff/core";
-export { isRouteAllowed, routeRules } from "@spa-bff/core";
 export type { AccessTokenClaims } from "./token/access-token-claims.ts";
 export { LoopbackFetcher } from "./token/loopback-fetcher.ts";
 export { parseBearer } from "./token/parse-bearer.ts";

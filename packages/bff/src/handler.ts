@@ -18,8 +18,8 @@ import { createFileRoutes } from "./routes/files.ts";
 import { login } from "./routes/login.ts";
 import { logout, logoutMethodNotAllowed } from "./routes/logout.ts";
 import { proxy } from "./routes/proxy.ts";
-import { createSignInRoutes } from "./routes/signin.ts";
 import { sessionInfo } from "./routes/session.ts";
+import { createSignInRoutes } from "./routes/signin.ts";
 import type { BffRuntime, SessionLayer } from "./runtime.ts";
 import type { Sealer, SessionService } from "./session/types.ts";
 

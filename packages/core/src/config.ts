@@ -1,5 +1,5 @@
-import en from "zod/v4/locales/en.js";
 import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { ConfigError } from "./errors.ts";
 
 // zod/mini ships without messages ("Invalid input" for every default); classic zod installs English on first use.

@@ -7,7 +7,6 @@
 export const ErrorCodes = {
   badRequest: "bad_request",
   validationFailed: "validation_failed",
-  invalidReturnTo: "invalid_return_to",
   payloadTooLarge: "payload_too_large",
   invalidPath: "invalid_path",
   invalidKey: "invalid_key",

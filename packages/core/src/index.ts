@@ -1,3 +1,7 @@
+export type { RouteRule } from "./api-routes.ts";
+export { isRouteAllowed, routeRules } from "./api-routes.ts";
+export { parseConfig } from "./config.ts";
+export type { AppErrorOptions, ErrorBody, ErrorCode } from "./errors.ts";
 export {
   AppError,
   BadRequestError,
@@ -15,12 +19,8 @@ export {
   UpstreamError,
   UpstreamTimeoutError,
 } from "./errors.ts";
-export type { AppErrorOptions, ErrorBody, ErrorCode } from "./errors.ts";
-export { parseConfig } from "./config.ts";
-export { isAllowedServiceUrl, isLoopbackUrl } from "./url.ts";
-export { createLogger, hashId } from "./log.ts";
 export type { Logger } from "./log.ts";
-export { createTableInput, itemsTable, rateLimitTable, sessionsTable, tables } from "./tables.ts";
+export { createLogger, hashId } from "./log.ts";
 export type { TableDefinition } from "./tables.ts";
-export { isRouteAllowed, routeRules } from "./api-routes.ts";
-export type { RouteRule } from "./api-routes.ts";
+export { createTableInput, itemsTable, rateLimitTable, sessionsTable, tables } from "./tables.ts";
+export { isAllowedServiceUrl, isLoopbackUrl } from "./url.ts";

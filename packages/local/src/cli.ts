@@ -50,7 +50,10 @@ const width = 14;
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(width)} ${value}`);
 console.log("\nspa-bff local platform is up (loopback only, no AWS account)\n");
 line("Open", `${platform.urls.app}/`);
-line("Edge", `${platform.urls.app}  (/auth/*, /api/*, /files/* → BFF; rest → SPA ${spaMode === "vite" ? "via Vite dev server" : "from web/dist"})`);
+line(
+  "Edge",
+  `${platform.urls.app}  (/auth/*, /api/*, /files/* → BFF; rest → SPA ${spaMode === "vite" ? "via Vite dev server" : "from web/dist"})`,
+);
 line("IdP", `${platform.urls.idp}  (discovery: /.well-known/openid-configuration)`);
 line("Private API", `${platform.urls.api}  (authorizer + items; reachable only via the BFF from the browser)`);
 line("DynamoDB", `${platform.urls.dynamo}  (dynalite, data in ${process.env.LOCAL_DATA_DIR ?? ".local/"})`);

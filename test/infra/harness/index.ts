@@ -1,8 +1,8 @@
-export { asList, parsePolicy } from "./policy-document.ts";
-export type { IamPolicy, IamStatement } from "./policy-document.ts";
 export type { CallMock, MockAccount, MockResource } from "./mocks.ts";
-export { repoRoot, synth } from "./synth.ts";
+export type { IamPolicy, IamStatement } from "./policy-document.ts";
+export { asList, parsePolicy } from "./policy-document.ts";
 export type { SynthOptions, SynthResult } from "./synth.ts";
+export { repoRoot, synth } from "./synth.ts";
 
 import type { MockResource } from "./mocks.ts";
 

@@ -1,4 +1,4 @@
-import { BffError, type BffClient } from "../bff.ts";
+import { type BffClient, BffError } from "../bff.ts";
 
 /** One of the user's files, as `GET /files` lists it. */
 export interface StoredFile {

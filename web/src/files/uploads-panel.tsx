@@ -12,8 +12,8 @@ import {
   listFiles,
   MAX_FILE_BYTES,
   requestUpload,
-  sendToStorage,
   type StoredFile,
+  sendToStorage,
 } from "./files-api.ts";
 import "./uploads.css";
 

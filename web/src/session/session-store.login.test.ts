@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createBffClient } from "../bff.ts";
 import { submitCode, submitPassword } from "../auth/signin-api.ts";
+import { createBffClient } from "../bff.ts";
 import { createSessionStore, type SessionState, type SessionStore } from "./session-store.ts";
 
 const alice = { sub: "u-alice", name: "Alice Anderson", email: "alice@example.com" };

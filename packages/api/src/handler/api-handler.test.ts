@@ -175,6 +175,21 @@ describe("items API handler", () => {
     expect(result.body.details.fields).toEqual({ owner: 'Unknown field "owner"' });
   });
 
+  it("answers 415 unsupported_content_type for a body that is not declared as JSON, and stores nothing", async () => {
+    // Prepare
+    const event = apiEvent(alice, "POST", "/items", { body: { title: "form post" } });
+    event.headers = { "Content-Type": "application/x-www-form-urlencoded" };
+    // Act
+    const result = await call(event);
+    // Assess
+    expect(result).toEqual({
+      status: 415,
+      body: { error: "unsupported_content_type", message: '"content-type" must be application/json' },
+    });
+    const list = await call(apiEvent(alice, "GET", "/items"));
+    expect(list.body.items.map((item: { title: string }) => item.title)).not.toContain("form post");
+  });
+
   it("answers 400 (not 500) for a body that is not JSON", async () => {
     const result = await call(apiEvent(alice, "POST", "/items", { rawBody: "{title:" }));
     expect(result).toEqual({ status: 400, body: { error: "bad_request", message: "The body is not valid JSON" } });

@@ -13,7 +13,7 @@ export function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   }
   const contentType = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === "content-type")?.[1];
   if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new BadRequestError('"content-type" must be application/json', { status: 415 });
+    throw new BadRequestError('"content-type" must be application/json', { code: ErrorCodes.unsupportedContentType, status: 415 });
   }
   try {
     return JSON.parse(text);

@@ -1,5 +1,5 @@
-import en from "zod/v4/locales/en.js";
 import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 
 // zod/mini has no messages of its own; a body that is not an object gets the same English message as with classic zod.
 if (!z.config().localeError) z.config(en());

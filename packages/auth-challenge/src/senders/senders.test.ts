@@ -1,4 +1,4 @@
-import { MessageRejected, SendEmailCommand, SESv2Client } from "@aws-sdk/client-sesv2";
+import { MessageRejected, SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMailboxCodeSender } from "./mailbox-code-sender.ts";

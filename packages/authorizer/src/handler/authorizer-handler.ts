@@ -1,8 +1,7 @@
-import { createLogger, type Logger } from "@spa-bff/core";
+import { createLogger, isRouteAllowed, type Logger, type RouteRule, routeRules } from "@spa-bff/core";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import type { AuthorizerConfig } from "../config/load-config.ts";
 import { buildPolicy, stageArnPrefix, toAuthorizerResult } from "../policy/build-policy.ts";
-import { isRouteAllowed, type RouteRule, routeRules } from "@spa-bff/core";
 import { findAuthorizationHeader, parseBearer } from "../token/parse-bearer.ts";
 import { type RefusalReason, refusalReason } from "../token/refusal-reason.ts";
 import { type AccessTokenVerifier, createAccessTokenVerifier } from "../token/verifier.ts";

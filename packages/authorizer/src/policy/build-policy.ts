@@ -1,5 +1,5 @@
-import type { APIGatewayAuthorizerResult, PolicyDocument, Statement } from "aws-lambda";
 import { isRouteAllowed, type RouteRule } from "@spa-bff/core";
+import type { APIGatewayAuthorizerResult, PolicyDocument, Statement } from "aws-lambda";
 
 /** The `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}` part of a method ARN. */
 export function stageArnPrefix(methodArn: string): string | undefined {

@@ -1,7 +1,7 @@
+import { createLogger } from "@spa-bff/core";
 import type { APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "@spa-bff/core";
 import { createAuthorizerHandler } from "../handler/authorizer-handler.ts";
 import { findAuthorizationHeader, parseBearer } from "./parse-bearer.ts";
 

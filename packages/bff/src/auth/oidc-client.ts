@@ -197,8 +197,11 @@ function userOf(claims: Oidc.IDToken): SessionUser {
 }
 
 function tokensOf(response: Oidc.TokenEndpointResponse & Oidc.TokenEndpointResponseHelpers, now: number): TokenSet {
-  // Without expires_in, assume a short life so the BFF refreshes early rather than proxying a dead token.
-  const expiresIn = response.expiresIn() ?? 300;
+  // The raw expires_in against the caller's clock (the library's expiresIn()
+  // counts down from the moment the response arrived, so it drifts across a
+  // second boundary). Without it, assume a short life so the BFF refreshes
+  // early rather than proxying a dead token.
+  const expiresIn = typeof response.expires_in === "number" && response.expires_in > 0 ? response.expires_in : 300;
   return {
     accessToken: response.access_token,
     accessTokenExpiresAt: now + expiresIn,

@@ -14,11 +14,11 @@ describe("errorResponse", () => {
   it("sends a client error's code and message", () => {
     const { logger } = capture();
     const response = errorResponse(
-      new BadRequestError('"returnTo" must be a same-origin path', { code: ErrorCodes.invalidReturnTo }),
+      new BadRequestError('"code" is missing', { code: ErrorCodes.invalidLoginState }),
       logger,
     );
     expect(response.statusCode).toBe(400);
-    expect(JSON.parse(response.body ?? "")).toEqual({ error: "invalid_return_to", message: '"returnTo" must be a same-origin path' });
+    expect(JSON.parse(response.body ?? "")).toEqual({ error: "invalid_login_state", message: '"code" is missing' });
   });
 
   it("sends a fixed message for a server error and logs its cause's class only", () => {

@@ -1,4 +1,4 @@
-import { type Logger, isAppError, toErrorBody } from "@spa-bff/core";
+import { isAppError, type Logger, toErrorBody } from "@spa-bff/core";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 
 /** What every route returns; headers are merged with the security headers by the handler. */

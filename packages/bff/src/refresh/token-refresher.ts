@@ -1,8 +1,8 @@
+import type { Logger } from "@spa-bff/core";
 import { ErrorCodes, SessionStoreError, UnauthenticatedError } from "@spa-bff/core";
 import { AuditEvents, audit } from "../audit.ts";
-import { OidcRejectedError } from "../auth/oidc-errors.ts";
 import type { OidcClient } from "../auth/oidc-client.ts";
-import type { Logger } from "@spa-bff/core";
+import { OidcRejectedError } from "../auth/oidc-errors.ts";
 import type { Session, SessionService } from "../session/types.ts";
 import { createSingleFlight } from "./single-flight.ts";
 

@@ -1,5 +1,5 @@
-import { parseReturnTo } from "../auth/return-to.ts";
 import { LOGIN_TRANSACTION_SECONDS, loginCookieName, sealLoginTransaction } from "../auth/login-transaction.ts";
+import { parseReturnTo } from "../auth/return-to.ts";
 import { serializeCookie } from "../http/cookies.ts";
 import { assertSameSite } from "../http/csrf.ts";
 import type { RequestContext } from "../http/request-context.ts";

@@ -1,8 +1,8 @@
 import { AuditEvents, audit } from "../audit.ts";
 import { currentSession } from "../auth/current-session.ts";
 import { clearCookie, SESSION_COOKIE } from "../http/cookies.ts";
-import { MethodNotAllowedError } from "../http/errors.ts";
 import { assertCsrfHeader, assertSameSite } from "../http/csrf.ts";
+import { MethodNotAllowedError } from "../http/errors.ts";
 import { logWarn, type RequestContext } from "../http/request-context.ts";
 import { type BffResult, json } from "../http/respond.ts";
 import type { BffRuntime } from "../runtime.ts";

@@ -1,10 +1,10 @@
 import { currentSession } from "../auth/current-session.ts";
+import { clearCookie, SESSION_COOKIE } from "../http/cookies.ts";
 import { assertCsrfHeader, assertSameSite } from "../http/csrf.ts";
 import type { RequestContext } from "../http/request-context.ts";
 import { type BffResult, json } from "../http/respond.ts";
 import type { BffRuntime } from "../runtime.ts";
 import type { Session, SessionUser } from "../session/types.ts";
-import { clearCookie, SESSION_COOKIE } from "../http/cookies.ts";
 
 /**
  * GET /auth/session: who is logged in, from the session alone (no IdP

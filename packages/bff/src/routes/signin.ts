@@ -4,6 +4,7 @@ import * as z from "zod/mini";
 import { AuditEvents, audit } from "../audit.ts";
 import { startSession } from "../auth/start-session.ts";
 import type { LoginConfig } from "../config.ts";
+import { clientIp } from "../http/client-ip.ts";
 import { clearCookie, serializeCookie } from "../http/cookies.ts";
 import { assertCsrfHeader, assertSameSite } from "../http/csrf.ts";
 import type { RequestContext } from "../http/request-context.ts";
@@ -13,7 +14,6 @@ import { SignInFailedError, SignInLockedError } from "../signin/errors.ts";
 import { SIGNIN_COOKIE_NAME } from "../signin/pending-signin.ts";
 import type { SignInResult, SignInService } from "../signin/signin-service.ts";
 import { describeSession } from "./session.ts";
-import { clientIp } from "../http/client-ip.ts";
 
 /** One sign-in route, in the shape the handler's router takes. */
 export interface SignInRoute {

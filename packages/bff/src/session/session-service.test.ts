@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { DecryptCommand, GenerateDataKeyCommand } from "@aws-sdk/client-kms";
 import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { DecryptCommand, GenerateDataKeyCommand } from "@aws-sdk/client-kms";
 import { SessionStoreError } from "@spa-bff/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createKmsKeyProvider } from "./kms-key-provider.ts";

@@ -11,7 +11,7 @@ import {
 import { ConfigError, hashId, type Logger, SessionStoreError, type sessionsTable } from "@spa-bff/core";
 import { EnvelopeError, toStoreError } from "./errors.ts";
 import { generateSessionId, hashSessionId, isWellFormedSessionId } from "./session-id.ts";
-import { decodeTokens, deadlines, encodeTokens, fromItem, isExpired, type StoredSession, toItem } from "./session-item.ts";
+import { deadlines, decodeTokens, encodeTokens, fromItem, isExpired, type StoredSession, toItem } from "./session-item.ts";
 import type { Sealer, Session, SessionPolicy, SessionService, TokenSet, UpdateResult } from "./types.ts";
 
 export interface SessionServiceOptions {

@@ -4,7 +4,9 @@ import { closeDynaliteIterators } from "./iterator-leak-fix.ts";
 
 const fromDynalite = createRequire(createRequire(import.meta.url).resolve("dynalite"));
 const { MemoryLevel } = fromDynalite("memory-level") as {
-  MemoryLevel: new (options: object) => {
+  MemoryLevel: new (
+    options: object,
+  ) => {
     put(key: string, value: string): Promise<void>;
     values(): { return?: () => Promise<void>; next(): Promise<unknown> };
     close(): Promise<void>;

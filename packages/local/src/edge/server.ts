@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { createLogger } from "@spa-bff/core";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { createLambdaContext } from "../gateway/lambda-context.ts";
 import { BodyTooLargeError, close, listen, readBody } from "../gateway/listen.ts";
 import { hasValidBodyHash, signatureMismatchBody } from "./body-hash.ts";

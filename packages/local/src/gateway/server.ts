@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createLogger } from "@spa-bff/core";
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
@@ -7,7 +8,6 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   Context,
 } from "aws-lambda";
-import { createLogger } from "@spa-bff/core";
 import { createAuthorizerCache } from "./cache.ts";
 import {
   type ApiIdentity,

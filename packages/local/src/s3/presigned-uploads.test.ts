@@ -1,7 +1,7 @@
-import { BadRequestError, ForbiddenError } from "@spa-bff/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The BFF's files module is not re-exported from @spa-bff/bff yet; switch to the package import once it is.
 import { createFileStorage, type FileCredentials, type FileStorage } from "@spa-bff/bff";
+import { BadRequestError, ForbiddenError } from "@spa-bff/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalS3, startS3 } from "./start-s3.ts";
 
 const appOrigin = "http://localhost:3000";
