@@ -13,10 +13,7 @@ function capture() {
 describe("errorResponse", () => {
   it("sends a client error's code and message", () => {
     const { logger } = capture();
-    const response = errorResponse(
-      new BadRequestError('"code" is missing', { code: ErrorCodes.invalidLoginState }),
-      logger,
-    );
+    const response = errorResponse(new BadRequestError('"code" is missing', { code: ErrorCodes.invalidLoginState }), logger);
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body ?? "")).toEqual({ error: "invalid_login_state", message: '"code" is missing' });
   });
