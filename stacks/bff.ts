@@ -12,11 +12,15 @@ import { appName, isProduction } from "./stage.ts";
  */
 export const sessionEncryptionContext = { purpose: "bff-session", app: appName } as const;
 
-/** The two BFF entry points: same code, one function per router path so each URL origin is signed with OAC. */
+/**
+ * The BFF's functions, one per router path: each URL origin is signed with
+ * OAC, and each entry bundles only its own route group (a cold start of the
+ * `/api` function loads no login, sign-in or S3 code).
+ */
 export const bffRoutes = [
-  { name: "BffAuth", path: "/auth" },
-  { name: "BffApi", path: "/api" },
-  { name: "BffFiles", path: "/files" },
+  { name: "BffAuth", path: "/auth", handler: "packages/bff/src/lambda-auth.handler" },
+  { name: "BffApi", path: "/api", handler: "packages/bff/src/lambda-api.handler" },
+  { name: "BffFiles", path: "/files", handler: "packages/bff/src/lambda-files.handler" },
 ] as const;
 
 /**
@@ -163,7 +167,8 @@ export function createBff(network: Network, auth: Auth, api: Api, router: sst.aw
   const functions = bffRoutes.map(
     (route) =>
       new sst.aws.Function(route.name, {
-        handler: "packages/bff/src/lambda.handler",
+        // One entry per route group, so each function bundles only its own routes.
+        handler: route.handler,
         runtime: "nodejs22.x",
         nodejs: lambdaBundle,
         memory: "512 MB",

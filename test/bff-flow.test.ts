@@ -1,6 +1,7 @@
 import { hashId } from "@spa-bff/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binaryPayload, login, loginUntilCallback, spaHeaders, startStack, TestBrowser, type TestStack, webClient } from "./bff-support.ts";
+import { binaryPayload, startStack, type TestStack, webClient } from "./bff-support.ts";
+import { Browser, login, loginUntilCallback, spaHeaders } from "./support/browser.ts";
 
 let stack: TestStack;
 
@@ -17,11 +18,11 @@ const host = "localhost";
 describe("BFF over HTTP: the full browser flow", () => {
   it("logs in, answers /auth/session, proxies with the bearer token, logs out, and refuses the old cookie", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const before = await stack.dynamo.count();
 
     // Act: login
-    const callback = await login(stack, browser, "alice", "/items?page=2");
+    const { answer: callback } = await login(stack, browser, "alice", "/items?page=2");
 
     // Assess: a new session, the cookie rules, the redirect to returnTo
     expect(callback.status).toBe(302);
@@ -92,7 +93,7 @@ describe("BFF over HTTP: the full browser flow", () => {
 
   it("passes a binary upstream body back byte for byte", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     await login(stack, browser, "bob");
     // Act
     const response = await browser.request(`${stack.edge.url}/api/binary`, { headers: spaHeaders(stack.edge.url) });
@@ -104,7 +105,7 @@ describe("BFF over HTTP: the full browser flow", () => {
 
   it("writes audit events with sub and session hash, and never a token, code, cookie value or secret", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     stack.logs.lines.length = 0;
     // Act: a full flow with a refresh in the middle
     const callbackUrl = await loginUntilCallback(stack, browser, "bob");

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { finishAtIdp, login, loginUntilCallback, spaHeaders, startStack, TestBrowser, type TestStack } from "./bff-support.ts";
+import { startStack, type TestStack } from "./bff-support.ts";
+import { Browser, finishAtIdp, login, loginUntilCallback, spaHeaders } from "./support/browser.ts";
 
 let stack: TestStack;
 
@@ -16,7 +17,7 @@ const host = "localhost";
 describe("BFF login and callback", () => {
   it("sends the browser to the IdP with PKCE S256, state, nonce and a sealed login cookie", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     // Act
     const response = await browser.request(`${stack.edge.url}/auth/login?returnTo=/items`);
     // Assess
@@ -36,7 +37,7 @@ describe("BFF login and callback", () => {
 
   it("keeps two logins started in two tabs apart", async () => {
     // Prepare: tab A starts, then tab B logs in completely
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const tabA = await browser.request(`${stack.edge.url}/auth/login?returnTo=/a`);
     const callbackB = await loginUntilCallback(stack, browser, "alice", "/b");
     // Act
@@ -51,7 +52,7 @@ describe("BFF login and callback", () => {
 
   it("replaces the session a browser already had by a new one, deleting the old", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     await login(stack, browser, "alice");
     const first = browser.cookie(host, "__Host-session") ?? "";
     const count = await stack.dynamo.count();
@@ -69,7 +70,7 @@ describe("BFF login and callback", () => {
     ["a forged state", (url: URL) => url.searchParams.set("state", "forged-state-value-1234567890")],
   ])("refuses a callback with %s: 400 invalid_login_state, no session", async (_name, tamper) => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const callbackUrl = new URL(await loginUntilCallback(stack, browser, "bob"));
     tamper(callbackUrl);
     const count = await stack.dynamo.count();
@@ -84,8 +85,8 @@ describe("BFF login and callback", () => {
 
   it("refuses a callback in a browser that did not start the login", async () => {
     // Prepare
-    const victim = new TestBrowser();
-    const callbackUrl = await loginUntilCallback(stack, new TestBrowser(), "bob");
+    const victim = new Browser();
+    const callbackUrl = await loginUntilCallback(stack, new Browser(), "bob");
     const count = await stack.dynamo.count();
     // Act
     const response = await victim.request(callbackUrl);
@@ -97,7 +98,7 @@ describe("BFF login and callback", () => {
 
   it("refuses a replayed callback (state already used): 400, no second session", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const callbackUrl = await loginUntilCallback(stack, browser, "bob");
     await browser.request(callbackUrl);
     const count = await stack.dynamo.count();
@@ -113,7 +114,7 @@ describe("BFF login and callback", () => {
 
   it("refuses a replayed authorization code even with the login cookie: the IdP says no, login_failed", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const callbackUrl = await loginUntilCallback(stack, browser, "bob");
     const loginCookies = [...(browser.jar.get(host) ?? new Map()).entries()].filter(([name]) => name.startsWith("__Host-login-"));
     await browser.request(callbackUrl);
@@ -131,7 +132,7 @@ describe("BFF login and callback", () => {
 
   it("ends an IdP error response (access_denied) at returnTo with the reason, without a session", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const start = await browser.request(`${stack.edge.url}/auth/login?returnTo=/items`);
     const state = new URL(start.location ?? "").searchParams.get("state") ?? "";
     const count = await stack.dynamo.count();
@@ -148,9 +149,9 @@ describe("BFF login and callback", () => {
     "sends the browser to / after login when returnTo is %s",
     async (returnTo) => {
       // Prepare
-      const browser = new TestBrowser();
+      const browser = new Browser();
       // Act
-      const response = await login(stack, browser, "alice", returnTo);
+      const { answer: response } = await login(stack, browser, "alice", returnTo);
       // Assess
       expect(response.status).toBe(302);
       expect(response.location).toBe(`${stack.edge.url}/`);
@@ -159,7 +160,7 @@ describe("BFF login and callback", () => {
 
   it("lets a cross-site navigation start a login but refuses a cross-site fetch of it", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     // Act
     const navigation = await browser.request(`${stack.edge.url}/auth/login`, {
       headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
@@ -174,18 +175,18 @@ describe("BFF login and callback", () => {
   });
 
   it("answers {authenticated:false} without a session", async () => {
-    const response = await new TestBrowser().request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
+    const response = await new Browser().request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
     expect(response.status).toBe(200);
     expect(response.json()).toEqual({ authenticated: false, login: "hosted" });
   });
 
   it("ends a login that took longer than 10 minutes at returnTo with auth_error=login_expired, without a session", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const callbackUrl = await loginUntilCallback(stack, browser, "alice");
     const count = await stack.dynamo.count();
     stack.clock.offset = 601;
-    let response: Awaited<ReturnType<TestBrowser["request"]>>;
+    let response: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
       response = await browser.request(callbackUrl);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { login, loginUntilCallback, spaHeaders, startStack, TestBrowser, type TestStack } from "./bff-support.ts";
+import { startStack, type TestStack } from "./bff-support.ts";
+import { Browser, login, loginUntilCallback, spaHeaders } from "./support/browser.ts";
 
 let stack: TestStack;
 
@@ -15,14 +16,14 @@ describe("BFF when a dependency is down", () => {
   it("answers 502 idp_unavailable for a login while the IdP is down, and logs in once it is back", async () => {
     // Prepare: nothing has talked to the IdP yet, so discovery must run now
     await stack.idp.stop();
-    let down: Awaited<ReturnType<TestBrowser["request"]>>;
+    let down: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
-      down = await new TestBrowser().request(`${stack.edge.url}/auth/login`);
+      down = await new Browser().request(`${stack.edge.url}/auth/login`);
     } finally {
       await stack.idp.start();
     }
-    const up = await login(stack, new TestBrowser(), "alice");
+    const { answer: up } = await login(stack, new Browser(), "alice");
     // Assess
     expect(down.status).toBe(502);
     expect(down.json()).toEqual({ error: "idp_unavailable", message: "The identity provider is unavailable" });
@@ -31,11 +32,11 @@ describe("BFF when a dependency is down", () => {
 
   it("sends the browser back with auth_error=idp_unavailable when the IdP is down at the callback, without a session", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const callbackUrl = await loginUntilCallback(stack, browser, "bob");
     const count = await stack.dynamo.count();
     await stack.idp.stop();
-    let response: Awaited<ReturnType<TestBrowser["request"]>>;
+    let response: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
       response = await browser.request(callbackUrl);
@@ -50,12 +51,12 @@ describe("BFF when a dependency is down", () => {
 
   it("answers 503 session_store_unavailable and keeps the cookie while DynamoDB is down; the user is still logged in after", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     await login(stack, browser, "alice");
     await stack.dynamo.stop();
-    let session: Awaited<ReturnType<TestBrowser["request"]>>;
-    let api: Awaited<ReturnType<TestBrowser["request"]>>;
-    let logout: Awaited<ReturnType<TestBrowser["request"]>>;
+    let session: Awaited<ReturnType<Browser["request"]>>;
+    let api: Awaited<ReturnType<Browser["request"]>>;
+    let logout: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
       session = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
@@ -79,10 +80,10 @@ describe("BFF when a dependency is down", () => {
 
   it("answers 502 upstream_unavailable when the API is unreachable", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     await login(stack, browser, "bob");
     await stack.upstream.stop();
-    let response: Awaited<ReturnType<TestBrowser["request"]>>;
+    let response: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
       response = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
@@ -97,7 +98,7 @@ describe("BFF when a dependency is down", () => {
 
   it("answers 504 upstream_timeout when the API does not answer within UPSTREAM_TIMEOUT_MS", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     await login(stack, browser, "bob");
     // Act
     const response = await browser.request(`${stack.edge.url}/api/hang`, { headers: spaHeaders(stack.edge.url) });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { login, spaHeaders, startStack, TestBrowser, type TestStack, webClient } from "./bff-support.ts";
+import { startStack, type TestStack, webClient } from "./bff-support.ts";
+import { Browser, login, spaHeaders } from "./support/browser.ts";
 
 let stack: TestStack;
 
@@ -15,7 +16,7 @@ const host = "localhost";
 const now = () => Math.floor(Date.now() / 1000);
 
 /** Makes the stored access token expire within the refresh skew, through the real session layer. */
-async function expireAccessToken(browser: TestBrowser) {
+async function expireAccessToken(browser: Browser) {
   const session = await stack.sessions.get(browser.cookie(host, "__Host-session") ?? "", now());
   if (!session) throw new Error("no session");
   const result = await stack.sessions.updateTokens(session, { ...session.tokens, accessTokenExpiresAt: now() + 5 }, now());
@@ -24,7 +25,7 @@ async function expireAccessToken(browser: TestBrowser) {
 }
 
 async function loggedIn(username: string) {
-  const browser = new TestBrowser();
+  const browser = new Browser();
   await login(stack, browser, username);
   return browser;
 }
@@ -87,7 +88,7 @@ describe("BFF token refresh", () => {
     const browser = await loggedIn("alice");
     await expireAccessToken(browser);
     await stack.idp.stop();
-    let down: Awaited<ReturnType<TestBrowser["request"]>>;
+    let down: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
       down = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });

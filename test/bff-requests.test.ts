@@ -2,14 +2,15 @@ import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { hashSessionId } from "@spa-bff/bff/session";
 import { hashId } from "@spa-bff/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { login, spaHeaders, startStack, TestBrowser, type TestStack } from "./bff-support.ts";
+import { startStack, type TestStack } from "./bff-support.ts";
+import { Browser, login, spaHeaders } from "./support/browser.ts";
 
 let stack: TestStack;
-let alice: TestBrowser;
+let alice: Browser;
 
 beforeAll(async () => {
   stack = await startStack();
-  alice = new TestBrowser();
+  alice = new Browser();
   await login(stack, alice, "alice");
 });
 
@@ -20,7 +21,7 @@ afterAll(async () => {
 const host = "localhost";
 const now = () => Math.floor(Date.now() / 1000);
 
-async function sessionSnapshot(browser: TestBrowser) {
+async function sessionSnapshot(browser: Browser) {
   return stack.sessions.get(browser.cookie(host, "__Host-session") ?? "", now() + stack.clock.offset);
 }
 
@@ -82,7 +83,7 @@ describe("BFF request rules", () => {
     // Prepare
     const calls = stack.upstream.requests.length;
     // Act
-    const response = await alice.request(`${stack.edge.url}${path}`, { headers: spaHeaders(stack.edge.url), rawPath: true });
+    const response = await alice.request(`${stack.edge.url}${path}`, { headers: spaHeaders(stack.edge.url) });
     // Assess
     expect(response.status).toBe(400);
     expect(response.json()).toEqual({ error: "invalid_path", message: "The API path is not allowed" });
@@ -124,7 +125,7 @@ describe("BFF request rules", () => {
 
   it("treats a tampered session cookie as no session: 401, cookie cleared, nothing proxied", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const value = alice.cookie(host, "__Host-session") ?? "";
     browser.setCookie(host, "__Host-session", `${value.slice(0, -2)}${value.endsWith("AA") ? "BB" : "AA"}`);
     const calls = stack.upstream.requests.length;
@@ -141,7 +142,7 @@ describe("BFF request rules", () => {
 
   it("treats an unknown session id as no session on /auth/session", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     browser.setCookie(host, "__Host-session", "A".repeat(43));
     // Act
     const response = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
@@ -153,9 +154,9 @@ describe("BFF request rules", () => {
 
   it("refuses a session whose token ciphertext was moved from another item", async () => {
     // Prepare: bob's item gets alice's sealed tokens
-    const bob = new TestBrowser();
+    const bob = new Browser();
     await login(stack, bob, "bob");
-    const key = (browser: TestBrowser) => ({ pk: { S: hashSessionId(browser.cookie(host, "__Host-session") ?? "") } });
+    const key = (browser: Browser) => ({ pk: { S: hashSessionId(browser.cookie(host, "__Host-session") ?? "") } });
     const aliceItem = await stack.dynamo.client.send(
       new GetItemCommand({ TableName: stack.dynamo.tableName, Key: key(alice), ConsistentRead: true }),
     );
@@ -181,7 +182,7 @@ describe("BFF request rules", () => {
 
   it("ends a session after the idle timeout, whatever the TTL sweeper has not removed", async () => {
     // Prepare
-    const browser = new TestBrowser();
+    const browser = new Browser();
     await login(stack, browser, "bob");
     const cookie = browser.cookie(host, "__Host-session") ?? "";
     stack.clock.offset = stack.config.session.idleSeconds + 1;
@@ -200,7 +201,7 @@ describe("BFF request rules", () => {
 
   it("ends a session at its absolute lifetime even when it was used all along", async () => {
     // Prepare: a request every 20 minutes keeps the idle deadline sliding
-    const browser = new TestBrowser();
+    const browser = new Browser();
     await login(stack, browser, "bob");
     const cookie = browser.cookie(host, "__Host-session") ?? "";
     const { absoluteSeconds } = stack.config.session;

@@ -1,10 +1,11 @@
 /**
  * Test support for the BFF's cross-package tests: the full local stack on
  * loopback, port 0 (dynalite, the local IdP, the edge, a recording upstream)
- * and a small browser (cookie jar, manual redirects, raw paths).
+ * with injected seams (a clock, a log spy). The browser and the login steps
+ * are in ./support/browser.ts.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import { createRequire } from "node:module";
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -21,7 +22,7 @@ import { vi } from "vitest";
 const dynalite = createRequire(import.meta.url)("dynalite") as (options: { createTableMs?: number }) => Server;
 
 export const webClient = { clientId: "local-web", clientSecret: `web-secret-${randomBytes(8).toString("hex")}` };
-export const passwords: Record<string, string> = { alice: "alice-demo-password", bob: "bob-demo-password" };
+const passwords: Record<string, string> = { alice: "alice-demo-password", bob: "bob-demo-password" };
 
 function listen(server: Server, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -190,6 +191,10 @@ function captureLogs(): CapturedLogs {
 }
 
 export interface TestStack {
+  /** The edge's origin. */
+  app: string;
+  /** Password of a demo user. */
+  password(username: string): string;
   edge: RunningEdge;
   idp: LocalIdp;
   dynamo: TestDynamo;
@@ -251,6 +256,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
   const clock = { offset: 0 };
   handler = createBffHandler(config, { sessions, sealer, logger: logs.logger, now: () => Math.floor(Date.now() / 1000) + clock.offset });
   return {
+    app: edge.url,
+    password: (username) => passwords[username] ?? "",
     edge,
     idp,
     dynamo,
@@ -268,160 +275,4 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
       dynamo.client.destroy();
     },
   };
-}
-
-export interface BrowserResponse {
-  status: number;
-  location: string | undefined;
-  headers: Headers;
-  setCookies: string[];
-  body: string;
-  bytes: Buffer;
-  json<T = Record<string, unknown>>(): T;
-}
-
-export interface RequestInit {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-  form?: Record<string, string>;
-  /** Send the path exactly as given (no URL normalization of `..`). */
-  rawPath?: boolean;
-  /** Leave out the x-amz-content-sha256 header a body needs behind OAC. */
-  omitBodyHash?: boolean;
-}
-
-/** A browser: a cookie jar per host, manual redirects, the SPA's headers on request. */
-export class TestBrowser {
-  readonly jar = new Map<string, Map<string, string>>();
-
-  cookie(host: string, name: string): string | undefined {
-    return this.jar.get(host)?.get(name);
-  }
-
-  setCookie(host: string, name: string, value: string): void {
-    const cookies = this.jar.get(host) ?? new Map<string, string>();
-    cookies.set(name, value);
-    this.jar.set(host, cookies);
-  }
-
-  deleteCookie(host: string, name: string): void {
-    this.jar.get(host)?.delete(name);
-  }
-
-  async request(target: string, init: RequestInit = {}): Promise<BrowserResponse> {
-    const url = new URL(target);
-    const headers: Record<string, string> = { ...(init.headers ?? {}) };
-    const cookies = [...(this.jar.get(url.hostname) ?? new Map()).entries()].map(([name, value]) => `${name}=${value}`).join("; ");
-    if (cookies) headers.cookie = cookies;
-    let body: Buffer | undefined;
-    if (init.form) {
-      headers["content-type"] = "application/x-www-form-urlencoded";
-      body = Buffer.from(new URLSearchParams(init.form).toString());
-    } else if (init.body !== undefined) {
-      body = Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body);
-    }
-    if (body && !init.omitBodyHash && url.pathname.match(/^\/(auth|api)\//)) {
-      headers["x-amz-content-sha256"] = createHash("sha256").update(body).digest("hex");
-    }
-    const method = init.method ?? (body ? "POST" : "GET");
-    const path = init.rawPath ? target.slice(url.origin.length) : `${url.pathname}${url.search}`;
-    const response = await new Promise<{ status: number; headers: IncomingMessage["headers"]; bytes: Buffer }>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: url.hostname === "localhost" ? "127.0.0.1" : url.hostname,
-          port: url.port,
-          method,
-          path,
-          headers: { host: url.host, ...headers },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
-    const setCookies = ([] as string[]).concat(response.headers["set-cookie"] ?? []);
-    for (const line of setCookies) this.store(url.hostname, line);
-    const plainHeaders = new Headers();
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined && name !== "set-cookie") plainHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
-    }
-    const location = plainHeaders.get("location");
-    const text = response.bytes.toString("utf8");
-    return {
-      status: response.status,
-      location: location === null ? undefined : new URL(location, url).href,
-      headers: plainHeaders,
-      setCookies,
-      body: text,
-      bytes: response.bytes,
-      json: <T>() => JSON.parse(text) as T,
-    };
-  }
-
-  /** Follows redirects until an answer that is not one, or a Location starting with `stopAt`. */
-  async follow(target: string, stopAt: string, init?: RequestInit): Promise<BrowserResponse> {
-    let response = await this.request(target, init);
-    for (let hops = 0; hops < 10; hops++) {
-      if (!response.location || response.status < 300 || response.status >= 400 || response.location.startsWith(stopAt)) return response;
-      response = await this.request(response.location);
-    }
-    throw new Error(`too many redirects from ${target}`);
-  }
-
-  private store(host: string, line: string): void {
-    const [pair = ""] = line.split(";");
-    const index = pair.indexOf("=");
-    const name = pair.slice(0, index).trim();
-    const value = pair.slice(index + 1).trim();
-    const cookies = this.jar.get(host) ?? new Map<string, string>();
-    if (/max-age=0(;|$)/i.test(line) || value === "") cookies.delete(name);
-    else cookies.set(name, value);
-    this.jar.set(host, cookies);
-  }
-}
-
-/** The SPA's headers for a JSON call. */
-export function spaHeaders(origin: string): Record<string, string> {
-  return { "x-csrf": "1", origin, "sec-fetch-site": "same-origin", accept: "application/json" };
-}
-
-/** The action URL of the IdP's login form. */
-function formAction(html: string, pageUrl: string): string {
-  const action = /<form[^>]*action="([^"]*)"/.exec(html)?.[1];
-  if (action === undefined) throw new Error("no login form on the IdP page");
-  return new URL(action.replace(/&amp;/g, "&"), pageUrl).href;
-}
-
-/** Runs /auth/login up to the IdP's redirect back to the callback (not yet followed). */
-export async function loginUntilCallback(stack: TestStack, browser: TestBrowser, username: string, returnTo = "/items"): Promise<string> {
-  const start = await browser.request(`${stack.edge.url}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
-  if (start.status !== 302 || !start.location) throw new Error(`login did not redirect: ${start.status} ${start.body}`);
-  return finishAtIdp(stack, browser, start.location, username);
-}
-
-/** Completes the IdP part of a login that /auth/login sent to `idpUrl` (the login form, or single sign-on when the IdP knows the browser). */
-export async function finishAtIdp(stack: TestStack, browser: TestBrowser, idpUrl: string, username: string): Promise<string> {
-  const page = await browser.follow(idpUrl, `${stack.edge.url}/`);
-  if (page.location?.startsWith(`${stack.edge.url}/auth/callback`)) return page.location;
-  const back = await browser.follow(formAction(page.body, idpUrl), `${stack.edge.url}/`, {
-    form: { username, password: passwords[username] ?? "" },
-  });
-  if (!back.location?.startsWith(`${stack.edge.url}/auth/callback`)) throw new Error(`IdP did not redirect back: ${back.status}`);
-  return back.location;
-}
-
-/** The whole login as a browser does it; returns the callback's answer. */
-export async function login(stack: TestStack, browser: TestBrowser, username: string, returnTo = "/items"): Promise<BrowserResponse> {
-  const callbackUrl = await loginUntilCallback(stack, browser, username, returnTo);
-  const response = await browser.request(callbackUrl);
-  if (!response.setCookies.some((line) => line.startsWith("__Host-session=") && !line.includes("Max-Age=0"))) {
-    throw new Error(`the callback set no session: ${response.status} ${response.body}`);
-  }
-  return response;
 }

@@ -9,8 +9,8 @@ import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import { type Platform, startEdge, startPlatform } from "@spa-bff/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Answer, Browser, login, spaHeaders } from "./support/browser.ts";
-import { recordingLogger, type TestPlatform } from "./support/platform.ts";
+import { type Answer, Browser, type LoginSite, login, spaHeaders } from "./support/browser.ts";
+import { recordingLogger } from "./support/platform.ts";
 
 interface Upload {
   url: string;
@@ -47,9 +47,9 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-/** What `login` from the support module needs of a test platform. */
-function loginTarget(): TestPlatform {
-  return { app, password: (username: string) => platform.users.find((user) => user.username === username)?.password ?? "" } as TestPlatform;
+/** What `login` from the support module needs of the platform. */
+function loginTarget(): LoginSite {
+  return { app, password: (username: string) => platform.users.find((user) => user.username === username)?.password ?? "" };
 }
 
 async function signedIn(username: string): Promise<{ browser: Browser; sub: string }> {

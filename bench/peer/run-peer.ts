@@ -159,7 +159,7 @@ export async function runPeer(
       const log = await readFile(join(dir, "error.log"), "utf8").catch(() => "");
       throw new Error(`login through Apache ended with HTTP ${page.status}: ${log.trim().split("\n").slice(-2).join(" ")}`);
     }
-    const cookie = browser.cookieHeader(new URL(origin).host);
+    const cookie = browser.cookieHeader(new URL(origin).hostname);
     const token = await peerAccessToken(origin, cookie);
     const loads: Record<string, PeerPair> = {};
     for (const { concurrency, seconds } of plan) {

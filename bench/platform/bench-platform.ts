@@ -53,7 +53,7 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
     const back = await loginAtIdp(browser, `${app}/auth/login?returnTo=/`, alice, `${app}/auth/callback`);
     if (!back.location) throw new Error(`the IdP did not send alice back to the BFF (HTTP ${back.status})`);
     const done = await browser.request(back.location);
-    const sessionId = browser.cookie(new URL(app).host, sessionCookieName);
+    const sessionId = browser.cookie(new URL(app).hostname, sessionCookieName);
     if (!sessionId) throw new Error(`the callback set no session cookie (HTTP ${done.status})`);
 
     const sealer = createSealer(createLocalKeyProvider({ file: keyFile }));

@@ -3,70 +3,30 @@
  * built SPA through the local platform, the way a person would use it.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type DemoUser, type Platform, startPlatform } from "@spa-bff/local";
-import { type Browser, type BrowserContext, chromium, type Page, type Request, type Response } from "playwright-core";
+import type { Platform } from "@spa-bff/local";
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuilt, listBuiltFiles, webDist } from "./web-build.ts";
+import { type E2eStack, JWT_PATTERN, startE2e, submitPasswordAtIdp } from "./support.ts";
+import { listBuiltFiles, webDist } from "./web-build.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const artifactsDir = resolve(fileURLToPath(new URL("../artifacts", import.meta.url)));
-/** A compact JWS or JWE: base64url JSON header `{"…` is always `eyJ…`. */
-const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/;
 const TOKEN_WORDS = /access_token|refresh_token|id_token/i;
 
+let e2e: E2eStack;
 let platform: Platform;
 let browser: Browser;
-let keyDir: string | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is required at ${CHROMIUM} for the browser tests: apt-get install chromium (never a downloaded browser)`);
-  }
-  await ensureWebBuilt();
-  // With dataDir null the platform gives the BFF no LOCAL_KEY_FILE; a throw-away one keeps this run self-contained.
-  keyDir = await mkdtemp(join(tmpdir(), "spa-bff-e2e-"));
-  platform = await startPlatform({
-    ports: { edge: 0, idp: 0, api: 0, dynamo: 0 },
-    dataDir: null,
-    spa: { kind: "static", dir: webDist },
-    bffEnv: { LOCAL_KEY_FILE: join(keyDir, "session-key.json") },
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  e2e = await startE2e();
+  ({ platform, browser } = e2e);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-  if (keyDir) await rm(keyDir, { recursive: true, force: true });
+  await e2e?.stop();
 });
-
-function demoUser(username: string): DemoUser {
-  const user = platform.users.find((candidate) => candidate.username === username);
-  if (!user) throw new Error(`The platform has no demo user "${username}"`);
-  return user;
-}
-
-function isApi(response: Response, method: string, path: string): boolean {
-  const url = new URL(response.url());
-  return response.request().method() === method && url.origin === platform.urls.app && url.pathname === path;
-}
 
 /** Everything JavaScript in the page can read about itself. */
 function readPageStorage(page: Page): Promise<{ cookie: string; local: string; session: string; html: string; sessionBody: string }> {
@@ -100,7 +60,7 @@ function readPageStorage(page: Page): Promise<{ cookie: string; local: string; s
 describe("the SPA in Chromium against the local platform", () => {
   it("logs in, lists, adds and deletes an item, logs out, and never exposes a token", async () => {
     // Prepare
-    const alice = demoUser("alice");
+    const alice = e2e.demoUser("alice");
     const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme: "light" });
     const page = await context.newPage();
     const requests: Request[] = [];
@@ -122,7 +82,7 @@ describe("the SPA in Chromium against the local platform", () => {
       expect(new URL(page.url()).origin).toBe(idpOrigin);
       await page.getByLabel("Username").fill(alice.username);
       await page.getByLabel("Password").fill(alice.password);
-      const firstList = page.waitForResponse((response) => isApi(response, "GET", "/api/items"));
+      const firstList = page.waitForResponse((response) => e2e.isBff(response, "GET", "/api/items"));
       await page.locator('form button[type="submit"]').first().click();
 
       // Assess: back on the app, signed in as Alice, with her (empty) list
@@ -137,7 +97,7 @@ describe("the SPA in Chromium against the local platform", () => {
       // Act + Assess: the API's validation message is shown beside the field
       const titleInput = page.getByLabel("New item");
       await titleInput.fill("x".repeat(201));
-      const refused = page.waitForResponse((response) => isApi(response, "POST", "/api/items"));
+      const refused = page.waitForResponse((response) => e2e.isBff(response, "POST", "/api/items"));
       await page.getByRole("button", { name: "Add item" }).click();
       const refusedBody = (await (await refused).json()) as { error: string; details?: { fields?: { title?: string } } };
       expect((await refused).status()).toBe(400);
@@ -150,7 +110,7 @@ describe("the SPA in Chromium against the local platform", () => {
       // Act + Assess: add an item and see it
       const title = `Water the office plants ${randomUUID().slice(0, 8)}`;
       await titleInput.fill(title);
-      const created = page.waitForResponse((response) => isApi(response, "POST", "/api/items"));
+      const created = page.waitForResponse((response) => e2e.isBff(response, "POST", "/api/items"));
       await page.getByRole("button", { name: "Add item" }).click();
       expect((await created).status()).toBe(201);
       const row = page.getByRole("listitem").filter({ hasText: title });
@@ -194,7 +154,7 @@ describe("the SPA in Chromium against the local platform", () => {
 
       // Act: log out, through the IdP's end-session endpoint and back
       const historyBeforeLogout = await page.evaluate(() => (globalThis as unknown as { history: { length: number } }).history.length);
-      const logoutResponse = page.waitForResponse((response) => isApi(response, "POST", "/auth/logout"));
+      const logoutResponse = page.waitForResponse((response) => e2e.isBff(response, "POST", "/auth/logout"));
       const idpVisit = page.waitForRequest((request) => new URL(request.url()).origin === idpOrigin && request.isNavigationRequest());
       await page.getByRole("button", { name: "Log out" }).click();
       expect((await logoutResponse).status()).toBe(200);
@@ -251,15 +211,11 @@ describe("the SPA in Chromium against the local platform", () => {
 
   it("keeps tabs in step: a logout in one tab shows the logged-out state in the other", async () => {
     // Prepare
-    const bob = demoUser("bob");
+    const bob = e2e.demoUser("bob");
     const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
     try {
       const first = await context.newPage();
-      await first.goto(`${platform.urls.app}/`);
-      await first.getByRole("button", { name: "Log in" }).click();
-      await first.getByLabel("Username").fill(bob.username);
-      await first.getByLabel("Password").fill(bob.password);
-      await first.locator('form button[type="submit"]').first().click();
+      await submitPasswordAtIdp(first, platform.urls.app, bob);
       await first.getByRole("heading", { level: 1, name: bob.name }).waitFor();
       const second = await context.newPage();
       await second.goto(`${platform.urls.app}/`);

@@ -4,31 +4,18 @@
  * code from the local mailbox, through the same Define/Create/Verify triggers
  * the user pool runs in AWS.
  */
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type DemoUser, type Platform, startPlatform } from "@spa-bff/local";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { DemoUser, Platform } from "@spa-bff/local";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ensureWebBuilt, webDist } from "./web-build.ts";
+import { type E2eStack, JWT_PATTERN, startE2e, submitPasswordAtIdp } from "./support.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-/** A compact JWS or JWE: base64url JSON header `{"…` is always `eyJ…`. */
-const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/;
-
+let e2e: E2eStack;
 let platform: Platform;
 let browser: Browser;
-let keyDir: string | undefined;
 /** Everything the platform's loggers wrote while the tests ran. */
 const logged: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is required at ${CHROMIUM} for the browser tests: apt-get install chromium (never a downloaded browser)`);
-  }
-  await ensureWebBuilt();
-  keyDir = await mkdtemp(join(tmpdir(), "spa-bff-e2e-2fa-"));
   // The Powertools loggers write JSON lines to stdout/stderr; keep them to search for secrets.
   const collect = (chunk: unknown) => {
     logged.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
@@ -36,32 +23,13 @@ beforeAll(async () => {
   };
   vi.spyOn(process.stdout, "write").mockImplementation(collect);
   vi.spyOn(process.stderr, "write").mockImplementation(collect);
-  platform = await startPlatform({
-    ports: { edge: 0, idp: 0, api: 0, dynamo: 0 },
-    dataDir: null,
-    spa: { kind: "static", dir: webDist },
-    bffEnv: { LOCAL_KEY_FILE: join(keyDir, "session-key.json") },
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  e2e = await startE2e();
+  ({ platform, browser } = e2e);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
+  await e2e?.stop();
   vi.restoreAllMocks();
-  if (keyDir) await rm(keyDir, { recursive: true, force: true });
 });
 
 function carol(): DemoUser {
@@ -72,13 +40,7 @@ function carol(): DemoUser {
 
 /** Opens the app, follows "Log in" to the IdP and submits carol's password. */
 async function signInWithPassword(page: Page): Promise<void> {
-  const user = carol();
-  await page.goto(`${platform.urls.app}/`);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByLabel("Username").waitFor();
-  await page.getByLabel("Username").fill(user.username);
-  await page.getByLabel("Password").fill(user.password);
-  await page.locator('form button[type="submit"]').click();
+  await submitPasswordAtIdp(page, platform.urls.app, carol());
   await page.getByLabel("Verification code").waitFor();
 }
 

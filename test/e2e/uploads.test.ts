@@ -4,68 +4,33 @@
  * it goes straight to the local S3 through a presigned URL, sees it listed,
  * downloads it and deletes it.
  */
-import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type DemoUser, type Platform, startPlatform } from "@spa-bff/local";
-import { type Browser, chromium, type Response } from "playwright-core";
+import { readFile } from "node:fs/promises";
+import type { Platform } from "@spa-bff/local";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuilt, webDist } from "./web-build.ts";
+import { type E2eStack, startE2e, submitPasswordAtIdp } from "./support.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-
+let e2e: E2eStack;
 let platform: Platform;
 let browser: Browser;
-let keyDir: string | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is required at ${CHROMIUM} for the browser tests: apt-get install chromium (never a downloaded browser)`);
-  }
-  await ensureWebBuilt();
-  keyDir = await mkdtemp(join(tmpdir(), "spa-bff-e2e-uploads-"));
-  platform = await startPlatform({
-    ports: { edge: 0, idp: 0, api: 0, dynamo: 0, s3: 0 },
-    dataDir: null,
-    spa: { kind: "static", dir: webDist },
-    bffEnv: { LOCAL_KEY_FILE: join(keyDir, "session-key.json") },
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-  });
+  e2e = await startE2e({ s3: true });
+  ({ platform, browser } = e2e);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-  if (keyDir) await rm(keyDir, { recursive: true, force: true });
+  await e2e?.stop();
 });
-
-function demoUser(username: string): DemoUser {
-  const user = platform.users.find((candidate) => candidate.username === username);
-  if (!user) throw new Error(`The platform has no demo user "${username}"`);
-  return user;
-}
-
-function isBff(response: Response, method: string, path: string): boolean {
-  const url = new URL(response.url());
-  return response.request().method() === method && url.origin === platform.urls.app && url.pathname === path;
-}
 
 describe("uploads in Chromium against the local platform", () => {
   it("uploads a file with a progress bar straight to the storage, lists it, downloads it and deletes it", async () => {
     // Prepare: signed in as Bob, on his empty files card
-    const bob = demoUser("bob");
+    const bob = e2e.demoUser("bob");
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     try {
-      await page.goto(`${platform.urls.app}/`);
-      await page.getByRole("button", { name: "Log in" }).click();
-      await page.getByLabel("Username").fill(bob.username);
-      await page.getByLabel("Password").fill(bob.password);
-      await page.locator('form button[type="submit"]').first().click();
+      await submitPasswordAtIdp(page, platform.urls.app, bob);
       await page.getByRole("heading", { level: 2, name: "Your files" }).waitFor();
       await page.getByText("No files yet").waitFor();
       // Hold the PUT at the storage until the progress bar has been seen: a loopback upload is otherwise over before a frame is drawn.
@@ -84,7 +49,7 @@ describe("uploads in Chromium against the local platform", () => {
 
       // Act: pick the file and upload it
       await page.getByLabel("File to upload").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: content });
-      const presigned = page.waitForResponse((response) => isBff(response, "POST", "/files/uploads"));
+      const presigned = page.waitForResponse((response) => e2e.isBff(response, "POST", "/files/uploads"));
       const stored = page.waitForResponse(
         (response) => response.url().startsWith(platform.urls.s3) && response.request().method() === "PUT",
       );
@@ -133,21 +98,17 @@ describe("uploads in Chromium against the local platform", () => {
 
   it("shows the BFF's reason beside the picker when a file type is refused", async () => {
     // Prepare
-    const alice = demoUser("alice");
+    const alice = e2e.demoUser("alice");
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${platform.urls.app}/`);
-      await page.getByRole("button", { name: "Log in" }).click();
-      await page.getByLabel("Username").fill(alice.username);
-      await page.getByLabel("Password").fill(alice.password);
-      await page.locator('form button[type="submit"]').first().click();
+      await submitPasswordAtIdp(page, platform.urls.app, alice);
       await page.getByText("No files yet").waitFor();
       const picker = page.getByLabel("File to upload");
 
       // Act
       await picker.setInputFiles({ name: "page.html", mimeType: "text/html", buffer: Buffer.from("<p>hi</p>") });
-      const refused = page.waitForResponse((response) => isBff(response, "POST", "/files/uploads"));
+      const refused = page.waitForResponse((response) => e2e.isBff(response, "POST", "/files/uploads"));
       await page.getByRole("button", { name: "Upload file" }).click();
 
       // Assess

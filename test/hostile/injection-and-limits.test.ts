@@ -34,7 +34,7 @@ describe("header injection (CR/LF) through echoed values", () => {
     expect(answer.status).toBe(302);
     expect(answer.location).toBe(`${tp.app}/`);
     expect(answer.setCookies.some((line) => line.startsWith("injected="))).toBe(false);
-    expect(answer.headers).not.toHaveProperty("x-evil");
+    expect(answer.headers.has("x-evil")).toBe(false);
   });
 
   it("turns an IdP error parameter carrying CR/LF into auth_error=login_failed, with no injected header", async () => {
@@ -50,7 +50,7 @@ describe("header injection (CR/LF) through echoed values", () => {
     expect(answer.status).toBe(302);
     expect(answer.location).toBe(`${tp.app}/items?auth_error=login_failed`);
     expect(answer.setCookies.some((line) => line.startsWith("injected="))).toBe(false);
-    expect(answer.headers).not.toHaveProperty("x-evil");
+    expect(answer.headers.has("x-evil")).toBe(false);
   });
 
   it("never echoes a client x-request-id carrying encoded CR/LF", async () => {
@@ -63,7 +63,7 @@ describe("header injection (CR/LF) through echoed values", () => {
     });
     // Assess
     expect(answer.status).toBe(200);
-    expect(JSON.stringify(answer.headers)).not.toContain("abc%0D");
+    expect(JSON.stringify([...answer.headers])).not.toContain("abc%0D");
     expect(answer.body).not.toContain("abc%0D");
     expect(answer.setCookies.some((line) => line.startsWith("injected="))).toBe(false);
   });

@@ -292,3 +292,12 @@ describe("viewer address for per-IP limits", () => {
     expect(injected).toBeLessThan(code.indexOf("kvs"));
   });
 });
+
+describe("bff entries", () => {
+  it("deploys each BFF function from its own entry, so each bundle carries only its route group", () => {
+    // Assess
+    expect(lambda(dev, "BffAuth").inputs.handler).toBe("packages/bff/src/lambda-auth.handler");
+    expect(lambda(dev, "BffApi").inputs.handler).toBe("packages/bff/src/lambda-api.handler");
+    expect(lambda(dev, "BffFiles").inputs.handler).toBe("packages/bff/src/lambda-files.handler");
+  });
+});

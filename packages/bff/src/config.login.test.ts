@@ -1,31 +1,12 @@
 import { ConfigError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "./config.ts";
-
-const valid = {
-  OIDC_ISSUER: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc",
-  OIDC_CLIENT_ID: "web",
-  OIDC_CLIENT_SECRET: "secret",
-  APP_ORIGIN: "https://d111.cloudfront.net",
-  SESSION_TABLE: "Sessions",
-  KEY_PROVIDER: "kms",
-  KMS_KEY_ID: "alias/bff",
-  API_BASE_URL: "https://abc.execute-api.eu-west-1.amazonaws.com/prod/",
-};
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { deployedEnv, thrown } from "./testing/fixtures.ts";
 
 describe("loadBffConfig: LOGIN_MODE", () => {
   it("defaults to the hosted login", () => {
     // Act
-    const config = loadBffConfig(valid);
+    const config = loadBffConfig(deployedEnv);
     // Assess
     expect(config.login).toEqual({ mode: "hosted" });
   });
@@ -33,7 +14,7 @@ describe("loadBffConfig: LOGIN_MODE", () => {
   it("reads the user pool and the attempts table for the branded sign-in", () => {
     // Act
     const config = loadBffConfig({
-      ...valid,
+      ...deployedEnv,
       LOGIN_MODE: "branded",
       COGNITO_USER_POOL_ID: "eu-west-1_AbCdEf123",
       SIGNIN_TABLE: "SignInAttempts",
@@ -44,7 +25,7 @@ describe("loadBffConfig: LOGIN_MODE", () => {
 
   it("names COGNITO_USER_POOL_ID and SIGNIN_TABLE when branded lacks them", () => {
     // Act
-    const error = thrown(() => loadBffConfig({ ...valid, LOGIN_MODE: "branded" }));
+    const error = thrown(() => loadBffConfig({ ...deployedEnv, LOGIN_MODE: "branded" }));
     // Assess
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ code: "config_invalid" });
@@ -55,7 +36,7 @@ describe("loadBffConfig: LOGIN_MODE", () => {
   it("refuses an unknown mode and a malformed pool id", () => {
     // Act
     const error = thrown(() =>
-      loadBffConfig({ ...valid, LOGIN_MODE: "custom", COGNITO_USER_POOL_ID: "AbCdEf123", SIGNIN_TABLE: "SignInAttempts" }),
+      loadBffConfig({ ...deployedEnv, LOGIN_MODE: "custom", COGNITO_USER_POOL_ID: "AbCdEf123", SIGNIN_TABLE: "SignInAttempts" }),
     );
     // Assess
     expect(error).toBeInstanceOf(ConfigError);
@@ -65,7 +46,7 @@ describe("loadBffConfig: LOGIN_MODE", () => {
 
   it("requires the client secret for branded, since private_key_jwt cannot compute SECRET_HASH", () => {
     // Prepare
-    const { OIDC_CLIENT_SECRET: _secret, ...env } = valid;
+    const { OIDC_CLIENT_SECRET: _secret, ...env } = deployedEnv;
     const jwk = JSON.stringify({ kty: "EC", crv: "P-256", x: "x", y: "y", d: "d" });
     // Act
     const error = thrown(() =>

@@ -1,31 +1,12 @@
 import { ConfigError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "./config.ts";
-
-const valid = {
-  OIDC_ISSUER: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc",
-  OIDC_CLIENT_ID: "web",
-  OIDC_CLIENT_SECRET: "secret",
-  APP_ORIGIN: "https://d111.cloudfront.net",
-  SESSION_TABLE: "Sessions",
-  KEY_PROVIDER: "kms",
-  KMS_KEY_ID: "alias/bff",
-  API_BASE_URL: "https://abc.execute-api.eu-west-1.amazonaws.com/prod/",
-};
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
+import { deployedEnv, thrown } from "./testing/fixtures.ts";
 
 describe("loadBffConfig", () => {
   it("derives the redirect URIs from APP_ORIGIN and applies the defaults", () => {
     // Act
-    const config = loadBffConfig(valid);
+    const config = loadBffConfig(deployedEnv);
     // Assess
     expect(config.redirectUri).toBe("https://d111.cloudfront.net/auth/callback");
     expect(config.postLogoutRedirectUri).toBe("https://d111.cloudfront.net/");
@@ -51,14 +32,14 @@ describe("loadBffConfig", () => {
   });
 
   it("requires a client secret or a private key", () => {
-    const { OIDC_CLIENT_SECRET: _secret, ...env } = valid;
+    const { OIDC_CLIENT_SECRET: _secret, ...env } = deployedEnv;
     expect((thrown(() => loadBffConfig(env)) as Error).message).toContain(
       "Missing OIDC_CLIENT_SECRET. Expected: client secret (or OIDC_PRIVATE_KEY_JWK)",
     );
   });
 
   it("requires KMS_KEY_ID with KEY_PROVIDER=kms and LOCAL_KEY_FILE with local", () => {
-    const { KMS_KEY_ID: _key, ...env } = valid;
+    const { KMS_KEY_ID: _key, ...env } = deployedEnv;
     expect((thrown(() => loadBffConfig(env)) as Error).message).toContain("Missing KMS_KEY_ID");
     expect((thrown(() => loadBffConfig({ ...env, KEY_PROVIDER: "local" })) as Error).message).toContain("Missing LOCAL_KEY_FILE");
   });
@@ -72,14 +53,14 @@ describe("loadBffConfig", () => {
     ["an idle timeout above the absolute lifetime", { SESSION_IDLE_SECONDS: "99999" }, "SESSION_IDLE_SECONDS"],
     ["a private key that is not a JWK", { OIDC_PRIVATE_KEY_JWK: "not json" }, "Invalid OIDC_PRIVATE_KEY_JWK"],
   ])("refuses %s", (_name, override, expected) => {
-    const error = thrown(() => loadBffConfig({ ...valid, ...override }));
+    const error = thrown(() => loadBffConfig({ ...deployedEnv, ...override }));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(expected);
   });
 
   it("accepts plain http on loopback for the local platform", () => {
     const config = loadBffConfig({
-      ...valid,
+      ...deployedEnv,
       OIDC_ISSUER: "http://127.0.0.1:3001",
       APP_ORIGIN: "http://localhost:3000",
       API_BASE_URL: "http://127.0.0.1:3002/local",

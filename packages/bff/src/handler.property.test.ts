@@ -6,21 +6,12 @@ import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "./config.ts";
 import { createBffHandler } from "./handler.ts";
 import { createLocalKeyProvider, createSealer } from "./session/index.ts";
+import { handlerEnv, testNow, testOrigin } from "./testing/fixtures.ts";
 import { createMemorySessions } from "./testing/memory-sessions.ts";
 
-const origin = "https://app.example";
-const now = 1_800_000_000;
-const config = loadBffConfig({
-  OIDC_ISSUER: "https://idp.example",
-  OIDC_CLIENT_ID: "web",
-  OIDC_CLIENT_SECRET: "web-secret",
-  APP_ORIGIN: origin,
-  SESSION_TABLE: "Sessions",
-  KEY_PROVIDER: "local",
-  LOCAL_KEY_FILE: "/nonexistent/key.json",
-  API_BASE_URL: "https://api.example/prod",
-  MAX_BODY_BYTES: "256",
-});
+const origin = testOrigin;
+const now = testNow;
+const config = loadBffConfig({ ...handlerEnv, MAX_BODY_BYTES: "256" });
 const accessToken = "access-token-secret-value";
 const refreshToken = "refresh-token-secret-value";
 

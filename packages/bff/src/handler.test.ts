@@ -1,43 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { createLogger } from "@spa-bff/core";
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it, vi } from "vitest";
 import { loadBffConfig } from "./config.ts";
 import { createBffHandler } from "./handler.ts";
 import { createLocalKeyProvider, createSealer } from "./session/index.ts";
+import { functionUrlEvent, handlerEnv, testNow, testOrigin } from "./testing/fixtures.ts";
 import { createMemorySessions } from "./testing/memory-sessions.ts";
 
-const origin = "https://app.example";
-const config = loadBffConfig({
-  OIDC_ISSUER: "https://idp.example",
-  OIDC_CLIENT_ID: "web",
-  OIDC_CLIENT_SECRET: "web-secret",
-  APP_ORIGIN: origin,
-  SESSION_TABLE: "Sessions",
-  KEY_PROVIDER: "local",
-  LOCAL_KEY_FILE: "/nonexistent/key.json",
-  API_BASE_URL: "https://api.example/prod",
-  MAX_BODY_BYTES: "64",
-});
-const now = 1_800_000_000;
-
-function event(
-  method: string,
-  rawPath: string,
-  init: { cookie?: string; headers?: Record<string, string>; body?: string; base64?: boolean; query?: string } = {},
-) {
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath,
-    rawQueryString: init.query ?? "",
-    ...(init.cookie ? { cookies: [`__Host-session=${init.cookie}`] } : {}),
-    headers: { "x-csrf": "1", origin, ...(init.headers ?? {}) },
-    requestContext: { http: { method, path: rawPath }, requestId: "req-42" },
-    body: init.body,
-    isBase64Encoded: init.base64 ?? false,
-  } as unknown as APIGatewayProxyEventV2;
-}
+const origin = testOrigin;
+const config = loadBffConfig({ ...handlerEnv, MAX_BODY_BYTES: "64" });
+const now = testNow;
+const event = functionUrlEvent;
 
 async function setup(upstream: typeof fetch = vi.fn(async () => new Response("{}", { headers: { "content-type": "application/json" } }))) {
   const sessions = createMemorySessions(config.session);

@@ -4,3 +4,8 @@ export type { FileCredentials, FileStorage, Files, FilesConfig } from "./files/i
 export { createFileStorage, createFiles, loadFilesConfig } from "./files/index.ts";
 export type { BffDeps, BffHandler } from "./handler.ts";
 export { createBffHandler } from "./handler.ts";
+export { createRoutedHandler } from "./routed-handler.ts";
+export { apiRoutes } from "./routes/api-routes.ts";
+export { authRoutes } from "./routes/auth-routes.ts";
+export { fileRoutes } from "./routes/file-routes.ts";
+export type { BffRoute, RouteGroup } from "./runtime.ts";

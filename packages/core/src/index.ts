@@ -24,3 +24,5 @@ export { createLogger, hashId } from "./log.ts";
 export type { TableDefinition } from "./tables.ts";
 export { createTableInput, itemsTable, rateLimitTable, sessionsTable, tables } from "./tables.ts";
 export { isAllowedServiceUrl, isLoopbackUrl } from "./url.ts";
+export { linkedEnv } from "./linked-env.ts";
+export type { LinkedEnvMap } from "./linked-env.ts";

@@ -1,15 +1,8 @@
 import { ConfigError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
 import { loadFilesConfig } from "./config.ts";
+import { thrown } from "../testing/fixtures.ts";
 
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("loadFilesConfig", () => {
   it("federates through STS when a role is configured", () => {

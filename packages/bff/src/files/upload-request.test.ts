@@ -2,15 +2,8 @@ import { BadRequestError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
 import { allowedContentTypes, assertAllowedContentType } from "./content-type.ts";
 import { maxFileBytes, parseUploadRequest } from "./upload-request.ts";
+import { thrown } from "../testing/fixtures.ts";
 
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("parseUploadRequest", () => {
   it("returns the sanitised name, the allowlisted type and the size", () => {

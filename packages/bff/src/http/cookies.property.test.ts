@@ -1,18 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clearCookie, parseCookies, SESSION_COOKIE, serializeCookie } from "./cookies.ts";
+import { thrown } from "../testing/fixtures.ts";
 
 const tokenName = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,24}$/);
 const safeValue = fc.stringMatching(/^[A-Za-z0-9._~-]{0,64}$/);
 
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe("parseCookies (property)", () => {
   it("never throws and yields only trimmed, non-empty names without separators, whatever the entries and header", () => {

@@ -1,17 +1,10 @@
 import { CsrfError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
 import { assertCsrfHeader, assertSameSite } from "./csrf.ts";
+import { thrown } from "../testing/fixtures.ts";
 
 const origin = "https://app.example";
 
-function thrown(fn: () => void): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe("assertCsrfHeader", () => {
   it("accepts X-CSRF: 1", () => {

@@ -2,15 +2,8 @@ import { BadRequestError } from "@spa-bff/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { upstreamPathOf, upstreamUrlOf } from "./path.ts";
+import { thrown } from "../testing/fixtures.ts";
 
-function thrown(fn: () => void): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe("upstreamPathOf", () => {
   it("keeps a plain path", () => {

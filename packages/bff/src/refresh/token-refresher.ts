@@ -21,6 +21,9 @@ export function needsRefresh(session: Session, now: number, skewSeconds: number)
 /** How often a refresh retries its write after a concurrent, non-token write moved the version on. */
 const writeAttempts = 3;
 
+/** Returns the session with an access token that outlives the refresh skew. */
+export type EnsureFresh = (session: Session, now: number, requestId: string) => Promise<Session>;
+
 /**
  * Returns the session with an access token that outlives the skew,
  * refreshing it when needed. Within this instance, concurrent requests of one
@@ -29,9 +32,7 @@ const writeAttempts = 3;
  * tokens. A refresh the IdP rejects ends the session (`session_expired`); an
  * unreachable IdP is a 502 and the session is kept.
  */
-export function createTokenRefresher(
-  options: TokenRefresherOptions,
-): (session: Session, now: number, requestId: string) => Promise<Session> {
+export function createTokenRefresher(options: TokenRefresherOptions): EnsureFresh {
   const flight = createSingleFlight<Session>();
   const { skewSeconds, logger } = options;
 

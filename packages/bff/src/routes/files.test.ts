@@ -1,31 +1,21 @@
 import { randomBytes } from "node:crypto";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { createLogger } from "@spa-bff/core";
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadBffConfig } from "../config.ts";
 import { createFiles } from "../files/create-files.ts";
 import { createBffHandler } from "../handler.ts";
 import { createLocalKeyProvider, createSealer } from "../session/index.ts";
+import { functionUrlEvent, handlerEnv, testNow, testOrigin } from "../testing/fixtures.ts";
 import { createMemorySessions } from "../testing/memory-sessions.ts";
 import { keyFromPath } from "./files.ts";
 
-const origin = "https://app.example";
-const baseEnv = {
-  OIDC_ISSUER: "https://idp.example",
-  OIDC_CLIENT_ID: "web",
-  OIDC_CLIENT_SECRET: "web-secret",
-  APP_ORIGIN: origin,
-  SESSION_TABLE: "Sessions",
-  KEY_PROVIDER: "local",
-  LOCAL_KEY_FILE: "/nonexistent/key.json",
-  API_BASE_URL: "https://api.example/prod",
-  AWS_REGION: "eu-west-1",
-};
+const origin = testOrigin;
+const baseEnv = { ...handlerEnv, AWS_REGION: "eu-west-1" };
 const roleArn = "arn:aws:iam::123456789012:role/spa-bff-dev-files";
 const config = loadBffConfig({ ...baseEnv, FILES_BUCKET: "spa-bff-dev-files", FILES_ROLE_ARN: roleArn });
-const start = 1_800_000_000;
+const start = testNow;
 const idToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.id-token-signature";
 const stsSecrets = {
   accessKeyId: "ASIAFEDERATED",
@@ -38,23 +28,7 @@ afterEach(() => {
   sts.reset();
 });
 
-function event(
-  method: string,
-  rawPath: string,
-  init: { cookie?: string; headers?: Record<string, string>; body?: unknown; query?: string } = {},
-) {
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath,
-    rawQueryString: init.query ?? "",
-    ...(init.cookie ? { cookies: [`__Host-session=${init.cookie}`] } : {}),
-    headers: { "x-csrf": "1", origin, ...(init.headers ?? {}) },
-    requestContext: { http: { method, path: rawPath }, requestId: "req-7" },
-    body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-}
+const event = functionUrlEvent;
 
 function stsAnswers(expiresAt: number) {
   sts.on(AssumeRoleWithWebIdentityCommand).resolves({

@@ -8,6 +8,7 @@ import { parseUploadRequest } from "../files/upload-request.ts";
 import { assertCsrfHeader, assertSameSite } from "../http/csrf.ts";
 import { logWarn, type RequestContext } from "../http/request-context.ts";
 import { type BffResult, json } from "../http/respond.ts";
+import type { EnsureFresh } from "../refresh/token-refresher.ts";
 import type { BffRuntime } from "../runtime.ts";
 import type { Session } from "../session/types.ts";
 
@@ -18,7 +19,6 @@ export interface FileRoute {
   handler: (ctx: RequestContext) => Promise<BffResult>;
 }
 
-type EnsureFresh = (session: Session, now: number, requestId: string) => Promise<Session>;
 
 const filesPrefix = "/files/";
 

@@ -7,7 +7,7 @@ import { upstreamRequestHeaders } from "../proxy/headers.ts";
 import { upstreamPathOf, upstreamUrlOf } from "../proxy/path.ts";
 import { callUpstream } from "../proxy/upstream.ts";
 import type { BffRuntime } from "../runtime.ts";
-import type { Session } from "../session/types.ts";
+import type { EnsureFresh } from "../refresh/token-refresher.ts";
 
 /**
  * ANY /api/{path}: proxies to the private API with the session's access
@@ -17,7 +17,7 @@ import type { Session } from "../session/types.ts";
 export async function proxy(
   runtime: BffRuntime,
   ctx: RequestContext,
-  ensureFresh: (session: Session, now: number, requestId: string) => Promise<Session>,
+  ensureFresh: EnsureFresh,
 ): Promise<BffResult> {
   assertCsrfHeader(ctx.headers);
   assertSameSite(ctx.headers, runtime.config.appOrigin);

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createLocalMailbox } from "./mailbox.ts";
 import { createMailboxRoute } from "./mailbox-route.ts";
 import { type LocalIdp, startIdp } from "./start-idp.ts";
-import { type BrowserResponse, createTestBrowser, formAction, loadOpenIdClient, type TestBrowser } from "./test-support.ts";
+import { type Answer, type Browser, createTestBrowser, formAction, loadOpenIdClient } from "./test-support.ts";
 
 const appOrigin = "http://localhost:3998";
 const redirectUri = `${appOrigin}/auth/callback`;
@@ -41,7 +41,7 @@ afterEach(() => {
 });
 
 interface Login {
-  browser: TestBrowser;
+  browser: Browser;
   /** The interaction URL the forms post to. */
   action: string;
   codeVerifier: string;
@@ -69,11 +69,11 @@ async function openLogin(): Promise<Login> {
   return { browser, action, codeVerifier, state, nonce };
 }
 
-function submitPassword(login: Login, username = "carol", password = carolPassword): Promise<BrowserResponse> {
+function submitPassword(login: Login, username = "carol", password = carolPassword): Promise<Answer> {
   return login.browser.follow(login.action, redirectUri, { form: { username, password } });
 }
 
-function submitCode(login: Login, code: string): Promise<BrowserResponse> {
+function submitCode(login: Login, code: string): Promise<Answer> {
   return login.browser.follow(login.action, redirectUri, { form: { code } });
 }
 
@@ -89,7 +89,7 @@ function wrongCode(code: string): string {
 }
 
 /** Redeems the authorization code the IdP redirected with, as the BFF's callback does. */
-async function redeem(login: Login, callback: BrowserResponse) {
+async function redeem(login: Login, callback: Answer) {
   if (!callback.location?.startsWith(redirectUri)) throw new Error(`no redirect to the app: ${callback.status}`);
   return client.authorizationCodeGrant(config, new URL(callback.location), {
     pkceCodeVerifier: login.codeVerifier,

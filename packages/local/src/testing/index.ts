@@ -1,0 +1,2 @@
+export type { Answer, BrowserOptions, BrowserRequest } from "./browser.ts";
+export { Browser, formAction } from "./browser.ts";
