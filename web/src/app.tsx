@@ -35,6 +35,7 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
   }
 
   const user = session.status === "authenticated" ? session.user : null;
+  const retrySession = (busy: boolean) => ({ label: "Try again", onClick: () => void session.store.refresh(), busy });
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -55,11 +56,7 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
         {session.status === "error" ? (
           <div className="page-error">
             <h1 tabIndex={-1}>We could not check your session</h1>
-            <Notice
-              tone="error"
-              title="The service is not answering"
-              action={{ label: "Try again", onClick: () => void session.store.refresh(), busy: session.refreshing }}
-            >
+            <Notice tone="error" title="The service is not answering" action={retrySession(session.refreshing)}>
               {session.error.message}
             </Notice>
           </div>
@@ -68,11 +65,7 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
           <>
             {session.error ? (
               <div className="page-notices">
-                <Notice
-                  tone="error"
-                  title="The service is not answering"
-                  action={{ label: "Try again", onClick: () => void session.store.refresh(), busy: session.refreshing }}
-                >
+                <Notice tone="error" title="The service is not answering" action={retrySession(session.refreshing)}>
                   {session.error.message}
                 </Notice>
               </div>
@@ -89,11 +82,7 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
                 </Notice>
               ) : null}
               {session.error ? (
-                <Notice
-                  tone="error"
-                  title="Your session could not be checked"
-                  action={{ label: "Try again", onClick: () => void session.store.refresh(), busy: session.refreshing }}
-                >
+                <Notice tone="error" title="Your session could not be checked" action={retrySession(session.refreshing)}>
                   {session.error.message}
                 </Notice>
               ) : null}

@@ -4,10 +4,9 @@ import { describe, expect, it, vi } from "vitest";
 import { loadBffConfig } from "./config.ts";
 import { createBffHandler } from "./handler.ts";
 import { createLocalKeyProvider, createSealer } from "./session/index.ts";
-import { functionUrlEvent, handlerEnv, testNow, testOrigin } from "./testing/fixtures.ts";
+import { functionUrlEvent, handlerEnv, testNow } from "./testing/fixtures.ts";
 import { createMemorySessions } from "./testing/memory-sessions.ts";
 
-const origin = testOrigin;
 const config = loadBffConfig({ ...handlerEnv, MAX_BODY_BYTES: "64" });
 const now = testNow;
 const event = functionUrlEvent;

@@ -19,10 +19,10 @@ export {
   UpstreamError,
   UpstreamTimeoutError,
 } from "./errors.ts";
+export type { LinkedEnvMap } from "./linked-env.ts";
+export { linkedEnv } from "./linked-env.ts";
 export type { Logger } from "./log.ts";
 export { createLogger, hashId } from "./log.ts";
 export type { TableDefinition } from "./tables.ts";
 export { createTableInput, itemsTable, rateLimitTable, sessionsTable, tables } from "./tables.ts";
 export { isAllowedServiceUrl, isLoopbackUrl } from "./url.ts";
-export { linkedEnv } from "./linked-env.ts";
-export type { LinkedEnvMap } from "./linked-env.ts";

@@ -1,7 +1,9 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { BffError, type FieldErrors } from "../bff.ts";
 import { useBff, useSession } from "../session/session-context.tsx";
+import { BusyButton } from "../ui/busy-button.tsx";
 import { Notice } from "../ui/notice.tsx";
+import { TextField } from "../ui/text-field.tsx";
 import { endsSignIn, submitCode, submitPassword } from "./signin-api.ts";
 import "./signin.css";
 
@@ -21,7 +23,7 @@ function asBffError(error: unknown): BffError {
 export function SignInForm() {
   const bff = useBff();
   const { store } = useSession();
-  const ids = { username: useId(), password: useId(), code: useId(), codeHint: useId(), error: useId() };
+  const ids = { username: useId(), password: useId(), code: useId() };
   const usernameInput = useRef<HTMLInputElement>(null);
   const passwordInput = useRef<HTMLInputElement>(null);
   const codeInput = useRef<HTMLInputElement>(null);
@@ -129,39 +131,33 @@ export function SignInForm() {
           </Notice>
         ) : null}
         {errorNotice}
-        <div className="field">
-          <label htmlFor={ids.code}>Verification code</label>
-          <input
-            ref={codeInput}
-            id={ids.code}
-            name="code"
-            type="text"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9]*"
-            maxLength={6}
-            value={code}
-            onChange={(event) => {
-              setCode(event.target.value.replace(/\s/g, ""));
-              if (codeError) setFieldErrors({});
-            }}
-            aria-invalid={codeError ? true : undefined}
-            aria-describedby={codeError ? `${ids.codeHint} ${ids.error}` : ids.codeHint}
-          />
-          <p id={ids.codeHint} className="field-hint">
-            {step.destination ? `We emailed a 6-digit code to ${step.destination}.` : "We emailed you a 6-digit code."} It works for a few
-            minutes.
-          </p>
-          {codeError ? (
-            <p id={ids.error} className="field-error">
-              {codeError}
-            </p>
-          ) : null}
-        </div>
+        <TextField
+          inputRef={codeInput}
+          id={ids.code}
+          label="Verification code"
+          name="code"
+          type="text"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9]*"
+          maxLength={6}
+          value={code}
+          onChange={(event) => {
+            setCode(event.target.value.replace(/\s/g, ""));
+            if (codeError) setFieldErrors({});
+          }}
+          error={codeError}
+          hint={
+            <>
+              {step.destination ? `We emailed a 6-digit code to ${step.destination}.` : "We emailed you a 6-digit code."} It works for a few
+              minutes.
+            </>
+          }
+        />
         <div className="signin-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? "Verifying…" : "Verify"}
-          </button>
+          <BusyButton type="submit" className="button button-primary" busy={busy} busyLabel="Verifying…">
+            Verify
+          </BusyButton>
           <button
             type="button"
             className="button button-ghost"
@@ -195,56 +191,40 @@ export function SignInForm() {
         Sign in
       </h2>
       {errorNotice}
-      <div className="field">
-        <label htmlFor={ids.username}>Username</label>
-        <input
-          ref={usernameInput}
-          id={ids.username}
-          name="username"
-          type="text"
-          autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          value={username}
-          onChange={(event) => {
-            setUsername(event.target.value);
-            if (usernameError) setFieldErrors({ ...fieldErrors, username: "" });
-          }}
-          aria-invalid={usernameError ? true : undefined}
-          aria-describedby={usernameError ? `${ids.username}-error` : undefined}
-        />
-        {usernameError ? (
-          <p id={`${ids.username}-error`} className="field-error">
-            {usernameError}
-          </p>
-        ) : null}
-      </div>
-      <div className="field">
-        <label htmlFor={ids.password}>Password</label>
-        <input
-          ref={passwordInput}
-          id={ids.password}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(event) => {
-            setPassword(event.target.value);
-            if (passwordError) setFieldErrors({ ...fieldErrors, password: "" });
-          }}
-          aria-invalid={passwordError ? true : undefined}
-          aria-describedby={passwordError ? `${ids.password}-error` : undefined}
-        />
-        {passwordError ? (
-          <p id={`${ids.password}-error`} className="field-error">
-            {passwordError}
-          </p>
-        ) : null}
-      </div>
+      <TextField
+        inputRef={usernameInput}
+        id={ids.username}
+        label="Username"
+        name="username"
+        type="text"
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        value={username}
+        onChange={(event) => {
+          setUsername(event.target.value);
+          if (usernameError) setFieldErrors({ ...fieldErrors, username: "" });
+        }}
+        error={usernameError}
+      />
+      <TextField
+        inputRef={passwordInput}
+        id={ids.password}
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(event) => {
+          setPassword(event.target.value);
+          if (passwordError) setFieldErrors({ ...fieldErrors, password: "" });
+        }}
+        error={passwordError}
+      />
       <div className="signin-actions">
-        <button type="submit" className="button button-primary button-large" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
-        </button>
+        <BusyButton type="submit" className="button button-primary button-large" busy={busy} busyLabel="Signing in…">
+          Sign in
+        </BusyButton>
       </div>
     </form>
   );

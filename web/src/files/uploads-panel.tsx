@@ -3,7 +3,6 @@ import { BffError } from "../bff.ts";
 import { useBff } from "../session/session-context.tsx";
 import { formatDateTime } from "../ui/format.ts";
 import { Notice } from "../ui/notice.tsx";
-import { Spinner } from "../ui/spinner.tsx";
 import {
   ACCEPTED_TYPES,
   deleteFile,
@@ -16,6 +15,10 @@ import {
   sendToStorage,
 } from "./files-api.ts";
 import "./uploads.css";
+import { BusyButton } from "../ui/busy-button.tsx";
+import { CountBadge } from "../ui/count-badge.tsx";
+import { FieldError } from "../ui/field-error.tsx";
+import { ListStates } from "../ui/list-states.tsx";
 
 type ListState = { status: "loading" } | { status: "error"; error: BffError } | { status: "ready"; files: StoredFile[] };
 type UploadState = { status: "idle" } | { status: "uploading"; name: string; percent: number } | { status: "done"; name: string };
@@ -162,12 +165,7 @@ export function UploadsPanel() {
         <h2 id="uploads-title" ref={heading} tabIndex={-1}>
           Your files
         </h2>
-        {count !== null ? (
-          <span className="badge">
-            <span aria-hidden="true">{count}</span>
-            <span className="visually-hidden">{`${count} ${count === 1 ? "file" : "files"} shown`}</span>
-          </span>
-        ) : null}
+        <CountBadge count={count} noun={{ one: "file", other: "files" }} />
       </div>
       <p className="card-intro">
         Sent straight to storage with a link the server signs for this one file; this browser never holds storage credentials.
@@ -192,15 +190,11 @@ export function UploadsPanel() {
               aria-invalid={fieldError ? true : undefined}
               aria-describedby={describedBy}
             />
-            <button type="submit" className="button button-primary" disabled={uploading}>
-              {uploading ? "Uploading…" : "Upload file"}
-            </button>
+            <BusyButton type="submit" className="button button-primary" busy={uploading} busyLabel="Uploading…">
+              Upload file
+            </BusyButton>
           </div>
-          {fieldError ? (
-            <p id={errorId} className="field-error">
-              {fieldError}
-            </p>
-          ) : null}
+          <FieldError id={errorId} message={fieldError} />
           <p id={hintId} className="field-hint">
             PNG, JPEG, GIF, WebP, PDF or plain text, up to {formatBytes(MAX_FILE_BYTES)}.
           </p>
@@ -226,22 +220,16 @@ export function UploadsPanel() {
         </Notice>
       ) : null}
       <div className="items-body" aria-live="polite" aria-busy={list.status === "loading"}>
-        {list.status === "loading" ? (
-          <div className="placeholder">
-            <Spinner label="Loading your files…" />
-          </div>
-        ) : null}
-        {list.status === "error" && list.error.status !== 401 ? (
-          <Notice tone="error" title="Your files could not be loaded" action={{ label: "Try again", onClick: () => void load() }}>
-            {list.error.message}
-          </Notice>
-        ) : null}
-        {list.status === "ready" && list.files.length === 0 ? (
-          <div className="empty">
-            <p className="empty-title">No files yet</p>
-            <p>Upload your first file above. Only you can see, download or delete it.</p>
-          </div>
-        ) : null}
+        <ListStates
+          loading={list.status === "loading"}
+          loadingLabel="Loading your files…"
+          error={list.status === "error" ? list.error : null}
+          errorTitle="Your files could not be loaded"
+          onRetry={() => void load()}
+          empty={list.status === "ready" && list.files.length === 0}
+          emptyTitle="No files yet"
+          emptyText="Upload your first file above. Only you can see, download or delete it."
+        />
         {list.status === "ready" && list.files.length > 0 ? (
           <ul className="item-list" aria-label="Your uploaded files">
             {list.files.map((entry) => {
@@ -267,15 +255,15 @@ export function UploadsPanel() {
                     >
                       Download
                     </button>
-                    <button
-                      type="button"
+                    <BusyButton
                       className="button button-danger button-small"
                       onClick={() => void remove(entry)}
-                      disabled={busy}
+                      busy={busy}
+                      busyLabel="Working…"
                       aria-label={`Delete file "${entry.name}"`}
                     >
-                      {busy ? "Working…" : "Delete"}
-                    </button>
+                      Delete
+                    </BusyButton>
                   </div>
                 </li>
               );

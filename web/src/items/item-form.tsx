@@ -1,6 +1,8 @@
 import { type FormEvent, useId, useRef, useState } from "react";
 import { BffError } from "../bff.ts";
 import { useBff } from "../session/session-context.tsx";
+import { BusyButton } from "../ui/busy-button.tsx";
+import { FieldError } from "../ui/field-error.tsx";
 import { Notice } from "../ui/notice.tsx";
 import { createItem, type Item, TITLE_MAX_LENGTH } from "./items-api.ts";
 
@@ -64,15 +66,11 @@ export function ItemForm({ onCreated }: { onCreated: (item: Item) => void }) {
             aria-describedby={describedBy}
             placeholder="e.g. Renew the team's on-call rota"
           />
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? "Adding…" : "Add item"}
-          </button>
+          <BusyButton type="submit" className="button button-primary" busy={busy} busyLabel="Adding…">
+            Add item
+          </BusyButton>
         </div>
-        {fieldError ? (
-          <p id={errorId} className="field-error">
-            {fieldError}
-          </p>
-        ) : null}
+        <FieldError id={errorId} message={fieldError} />
         <p id={hintId} className={`field-hint${title.length > TITLE_MAX_LENGTH ? " field-hint-over" : ""}`}>
           {title.length} / {TITLE_MAX_LENGTH} characters
         </p>

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { BffError } from "../bff.ts";
 import { useBff } from "../session/session-context.tsx";
+import { BusyButton } from "../ui/busy-button.tsx";
+import { CountBadge } from "../ui/count-badge.tsx";
 import { formatDateTime } from "../ui/format.ts";
+import { ListStates } from "../ui/list-states.tsx";
 import { Notice } from "../ui/notice.tsx";
-import { Spinner } from "../ui/spinner.tsx";
 import { ItemForm } from "./item-form.tsx";
 import { deleteItem, type Item, listItems } from "./items-api.ts";
 
@@ -93,12 +95,7 @@ export function ItemsPanel() {
         <h2 id="items-title" ref={heading} tabIndex={-1}>
           Your items
         </h2>
-        {count !== null ? (
-          <span className="badge">
-            <span aria-hidden="true">{count}</span>
-            <span className="visually-hidden">{`${count} ${count === 1 ? "item" : "items"} shown`}</span>
-          </span>
-        ) : null}
+        <CountBadge count={count} noun={{ one: "item", other: "items" }} />
       </div>
       <p className="card-intro">Stored by the items API behind the server; this page reaches it only through the backend-for-frontend.</p>
       <ItemForm onCreated={added} />
@@ -108,22 +105,16 @@ export function ItemsPanel() {
         </Notice>
       ) : null}
       <div className="items-body" aria-live="polite" aria-busy={list.status === "loading"}>
-        {list.status === "loading" ? (
-          <div className="placeholder">
-            <Spinner label="Loading your items…" />
-          </div>
-        ) : null}
-        {list.status === "error" && list.error.status !== 401 ? (
-          <Notice tone="error" title="Your items could not be loaded" action={{ label: "Try again", onClick: () => void load() }}>
-            {list.error.message}
-          </Notice>
-        ) : null}
-        {list.status === "ready" && list.items.length === 0 ? (
-          <div className="empty">
-            <p className="empty-title">Nothing here yet</p>
-            <p>Add your first item above. It is stored by the API, behind the server, never in this browser.</p>
-          </div>
-        ) : null}
+        <ListStates
+          loading={list.status === "loading"}
+          loadingLabel="Loading your items…"
+          error={list.status === "error" ? list.error : null}
+          errorTitle="Your items could not be loaded"
+          onRetry={() => void load()}
+          empty={list.status === "ready" && list.items.length === 0}
+          emptyTitle="Nothing here yet"
+          emptyText="Add your first item above. It is stored by the API, behind the server, never in this browser."
+        />
         {list.status === "ready" && list.items.length > 0 ? (
           <ul className="item-list">
             {list.items.map((item) => {
@@ -139,15 +130,15 @@ export function ItemsPanel() {
                       {item.done ? <span className="tag">Done</span> : null}
                     </span>
                   </div>
-                  <button
-                    type="button"
+                  <BusyButton
                     className="button button-danger button-small"
                     onClick={() => void remove(item)}
-                    disabled={busy}
+                    busy={busy}
+                    busyLabel="Deleting…"
                     aria-label={`Delete "${item.title}"`}
                   >
-                    {busy ? "Deleting…" : "Delete"}
-                  </button>
+                    Delete
+                  </BusyButton>
                 </li>
               );
             })}
@@ -160,16 +151,16 @@ export function ItemsPanel() {
                 {list.moreError.message}
               </Notice>
             ) : null}
-            <button
-              type="button"
+            <BusyButton
               className="button button-secondary"
               onClick={() => {
                 if (list.status === "ready" && list.cursor !== undefined) void loadMore(list.cursor);
               }}
-              disabled={list.moreLoading}
+              busy={list.moreLoading}
+              busyLabel="Loading…"
             >
-              {list.moreLoading ? "Loading…" : "Show more"}
-            </button>
+              Show more
+            </BusyButton>
           </div>
         ) : null}
       </div>

@@ -1,8 +1,7 @@
 import { ConfigError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
-import { loadFilesConfig } from "./config.ts";
 import { thrown } from "../testing/fixtures.ts";
-
+import { loadFilesConfig } from "./config.ts";
 
 describe("loadFilesConfig", () => {
   it("federates through STS when a role is configured", () => {

@@ -1,14 +1,13 @@
 import { BadRequestError, ForbiddenError } from "@spa-bff/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assertOwnedKey, assertSafeSub, createObjectKey, parseObjectKey, userPrefix } from "./object-key.ts";
 import { thrown } from "../testing/fixtures.ts";
+import { assertOwnedKey, assertSafeSub, createObjectKey, parseObjectKey, userPrefix } from "./object-key.ts";
 
 const alice = "0d8e4a2c-7b1f-4c3e-9a55-2f6d1e8b9c01";
 const bob = "auth0|5f7c1e2d3b4a";
 const id = "5b1c6f0e-3d2a-4e8b-9c7d-1a2b3c4d5e6f";
 const aliceKey = `uploads/${alice}/${id}-cat.png`;
-
 
 describe("createObjectKey", () => {
   it("puts a new file under the user's prefix with a random id and the safe name", () => {

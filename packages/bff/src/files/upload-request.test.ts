@@ -1,9 +1,8 @@
 import { BadRequestError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
+import { thrown } from "../testing/fixtures.ts";
 import { allowedContentTypes, assertAllowedContentType } from "./content-type.ts";
 import { maxFileBytes, parseUploadRequest } from "./upload-request.ts";
-import { thrown } from "../testing/fixtures.ts";
-
 
 describe("parseUploadRequest", () => {
   it("returns the sanitised name, the allowlisted type and the size", () => {

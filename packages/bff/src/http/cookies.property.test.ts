@@ -1,11 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clearCookie, parseCookies, SESSION_COOKIE, serializeCookie } from "./cookies.ts";
 import { thrown } from "../testing/fixtures.ts";
+import { clearCookie, parseCookies, SESSION_COOKIE, serializeCookie } from "./cookies.ts";
 
 const tokenName = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,24}$/);
 const safeValue = fc.stringMatching(/^[A-Za-z0-9._~-]{0,64}$/);
-
 
 describe("parseCookies (property)", () => {
   it("never throws and yields only trimmed, non-empty names without separators, whatever the entries and header", () => {

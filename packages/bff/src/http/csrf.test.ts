@@ -1,10 +1,9 @@
 import { CsrfError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
-import { assertCsrfHeader, assertSameSite } from "./csrf.ts";
 import { thrown } from "../testing/fixtures.ts";
+import { assertCsrfHeader, assertSameSite } from "./csrf.ts";
 
 const origin = "https://app.example";
-
 
 describe("assertCsrfHeader", () => {
   it("accepts X-CSRF: 1", () => {

@@ -1,9 +1,8 @@
 import { BadRequestError } from "@spa-bff/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { upstreamPathOf, upstreamUrlOf } from "./path.ts";
 import { thrown } from "../testing/fixtures.ts";
-
+import { upstreamPathOf, upstreamUrlOf } from "./path.ts";
 
 describe("upstreamPathOf", () => {
   it("keeps a plain path", () => {

@@ -7,11 +7,10 @@ import { loadBffConfig } from "../config.ts";
 import { createFiles } from "../files/create-files.ts";
 import { createBffHandler } from "../handler.ts";
 import { createLocalKeyProvider, createSealer } from "../session/index.ts";
-import { functionUrlEvent, handlerEnv, testNow, testOrigin } from "../testing/fixtures.ts";
+import { functionUrlEvent, handlerEnv, testNow } from "../testing/fixtures.ts";
 import { createMemorySessions } from "../testing/memory-sessions.ts";
 import { keyFromPath } from "./files.ts";
 
-const origin = testOrigin;
 const baseEnv = { ...handlerEnv, AWS_REGION: "eu-west-1" };
 const roleArn = "arn:aws:iam::123456789012:role/spa-bff-dev-files";
 const config = loadBffConfig({ ...baseEnv, FILES_BUCKET: "spa-bff-dev-files", FILES_ROLE_ARN: roleArn });

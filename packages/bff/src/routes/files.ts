@@ -19,7 +19,6 @@ export interface FileRoute {
   handler: (ctx: RequestContext) => Promise<BffResult>;
 }
 
-
 const filesPrefix = "/files/";
 
 /**

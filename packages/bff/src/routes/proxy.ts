@@ -6,19 +6,15 @@ import type { BffResult } from "../http/respond.ts";
 import { upstreamRequestHeaders } from "../proxy/headers.ts";
 import { upstreamPathOf, upstreamUrlOf } from "../proxy/path.ts";
 import { callUpstream } from "../proxy/upstream.ts";
-import type { BffRuntime } from "../runtime.ts";
 import type { EnsureFresh } from "../refresh/token-refresher.ts";
+import type { BffRuntime } from "../runtime.ts";
 
 /**
  * ANY /api/{path}: proxies to the private API with the session's access
  * token, refreshing it first when it is about to expire. Checks run cheapest
  * first, and all of them before the session is read.
  */
-export async function proxy(
-  runtime: BffRuntime,
-  ctx: RequestContext,
-  ensureFresh: EnsureFresh,
-): Promise<BffResult> {
+export async function proxy(runtime: BffRuntime, ctx: RequestContext, ensureFresh: EnsureFresh): Promise<BffResult> {
   assertCsrfHeader(ctx.headers);
   assertSameSite(ctx.headers, runtime.config.appOrigin);
   const path = upstreamPathOf(ctx.rawPath);

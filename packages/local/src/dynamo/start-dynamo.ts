@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { ConfigError, isLoopbackUrl } from "@spa-bff/core";
 import dynalite from "dynalite";
+import { listen } from "../http/listen.ts";
 import { closeDynaliteIterators } from "./iterator-leak-fix.ts";
 
 export interface StartDynamoOptions {
@@ -24,17 +24,6 @@ export interface LocalDynamo {
   stop(): Promise<void>;
   /** Answers again on the same port with the same data. */
   start(): Promise<void>;
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once("error", onError);
-    server.listen(port, host, () => {
-      server.off("error", onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 function endpointFor(host: string, port: number): string {
@@ -61,7 +50,7 @@ export async function startDynamo(options: StartDynamoOptions): Promise<LocalDyn
     await mkdir(path, { recursive: true, mode: 0o700 });
   }
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
-  const port = await listen(server, options.port, host);
+  const port = await listen(server, options.port, host, "Local DynamoDB");
 
   const stop = () =>
     new Promise<void>((resolve, reject) => {
@@ -85,7 +74,7 @@ export async function startDynamo(options: StartDynamoOptions): Promise<LocalDyn
     port,
     stop,
     start: async () => {
-      if (!server.listening) await listen(server, port, host);
+      if (!server.listening) await listen(server, port, host, "Local DynamoDB");
     },
   };
 }

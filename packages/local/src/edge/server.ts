@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createLogger } from "@spa-bff/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { createLambdaContext } from "../gateway/lambda-context.ts";
-import { BodyTooLargeError, close, listen, readBody } from "../gateway/listen.ts";
+import { BodyTooLargeError, close, listen, type RunningServer, readBody } from "../http/listen.ts";
 import { hasValidBodyHash, signatureMismatchBody } from "./body-hash.ts";
 import { forwardHeaders, isHopByHop } from "./forwarded-headers.ts";
 import { buildFunctionUrlEvent, mapFunctionUrlResult } from "./function-url-event.ts";
@@ -35,14 +35,8 @@ export interface EdgeOptions {
   readonly maxBodyBytes?: number;
 }
 
-/** A running edge. */
-export interface RunningEdge {
-  /** e.g. `http://localhost:3000`. */
-  readonly url: string;
-  readonly port: number;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
+/** A running edge; its `url` is e.g. `http://localhost:3000`. */
+export type RunningEdge = RunningServer;
 
 const lambdaPayloadLimit = 6 * 1024 * 1024;
 

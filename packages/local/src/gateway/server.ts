@@ -8,6 +8,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   Context,
 } from "aws-lambda";
+import { BodyTooLargeError, close, listen, type RunningServer, readBody } from "../http/listen.ts";
 import { createAuthorizerCache } from "./cache.ts";
 import {
   type ApiIdentity,
@@ -19,7 +20,6 @@ import {
   mapProxyResult,
 } from "./event.ts";
 import { createLambdaContext } from "./lambda-context.ts";
-import { BodyTooLargeError, close, listen, readBody } from "./listen.ts";
 import { type AuthorizerGrant, evaluatePolicy, parseAuthorizerResult } from "./policy.ts";
 import { createRouteMatcher, type RouteDefinition } from "./route-match.ts";
 
@@ -46,12 +46,9 @@ export interface GatewayOptions {
 }
 
 /** A running gateway. `stop()` and `start()` let tests take the API away and bring it back on the same port. */
-export interface RunningGateway {
+export interface RunningGateway extends RunningServer {
   /** Base URL including the stage, e.g. `http://127.0.0.1:3002/local`. */
   readonly url: string;
-  readonly port: number;
-  stop(): Promise<void>;
-  start(): Promise<void>;
   /** How many times the authorizer ran (cache hits do not count). */
   authorizerCalls(): number;
 }

@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
-import { createServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type RequestListener } from "node:http";
 import { ConfigError, createLogger, isLoopbackUrl } from "@spa-bff/core";
 import Provider from "oidc-provider";
+import { close, listen } from "../http/listen.ts";
 import { type DemoUser, defaultDemoUsers } from "./demo-users.ts";
 import { loadOrCreateIdpKeys } from "./idp-keys.ts";
 import { createInteractionRoutes } from "./interactions.ts";
@@ -54,29 +54,6 @@ export interface LocalIdp {
 }
 
 const defaultRefreshTokenTtlSeconds = 30 * 24 * 3600;
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once("error", onError);
-    server.listen(port, host, () => {
-      server.off("error", onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!server.listening) {
-      resolve();
-      return;
-    }
-    server.close((error) => (error ? reject(error) : resolve()));
-    // Keep-alive connections would hold close() open; a stopped IdP must look down at once.
-    server.closeAllConnections();
-  });
-}
 
 async function assertClientValid(provider: Provider, clientId: string): Promise<void> {
   let found: unknown;
@@ -132,7 +109,7 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     res.writeHead(503, pageHeaders()).end(renderErrorPage("temporarily_unavailable", "The identity provider is starting."));
   });
   // The issuer contains the port, which port 0 only fixes once listening.
-  const port = await listen(server, options.port, host);
+  const port = await listen(server, options.port, host, "Local IdP");
   const issuer = issuerFor(host, port);
 
   let provider: Provider;
@@ -199,7 +176,7 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     mailbox,
     stop: () => close(server),
     start: async () => {
-      if (!server.listening) await listen(server, port, host);
+      if (!server.listening) await listen(server, port, host, "Local IdP");
     },
     grantCount: (grantType) => grants.get(grantType) ?? 0,
     on: (_event, listener) => {

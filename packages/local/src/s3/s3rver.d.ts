@@ -41,5 +41,9 @@ declare module "s3rver" {
     middleware: S3rverMiddleware[];
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    /** Creates the configured buckets (what run() does before it listens). */
+    configureBuckets(): Promise<void>;
+    /** The Koa request handler, to mount on a server of our own. */
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
   }
 }

@@ -1,7 +1,9 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver, { type S3rverMiddleware } from "s3rver";
+import { close, listen } from "../http/listen.ts";
 import { corsConfiguration } from "./cors-configuration.ts";
 import { verifySigV4 } from "./sigv4-verifier.ts";
 
@@ -48,7 +50,7 @@ export async function startS3(options: StartS3Options): Promise<LocalS3> {
   const cors = corsConfiguration(options.corsOrigin);
   let port = options.port;
   let directory = options.dataDir;
-  let server: S3rver | undefined;
+  let server: Server | undefined;
 
   async function start(): Promise<void> {
     if (server) return;
@@ -65,10 +67,13 @@ export async function startS3(options: StartS3Options): Promise<LocalS3> {
     });
     // Koa runs its stack in order: this check comes before s3rver's routes and its own (V2-only) signature check.
     instance.middleware.unshift(signatureCheck(new URL(options.corsOrigin).origin));
+    // s3rver's own run() passes a callback to server.listen, which never sees
+    // an EADDRINUSE (the process would hang); its handler goes on our server.
+    const http = createServer(instance.callback());
     try {
-      const address = await instance.run();
-      port = address.port;
-      server = instance;
+      await instance.configureBuckets();
+      port = await listen(http, port, host, "Local S3");
+      server = http;
     } catch (error) {
       // A port already taken must not leave a temporary folder behind.
       if (options.dataDir === null && directory) await rm(directory, { recursive: true, force: true });
@@ -79,7 +84,7 @@ export async function startS3(options: StartS3Options): Promise<LocalS3> {
   async function stop(): Promise<void> {
     const running = server;
     server = undefined;
-    if (running) await running.close();
+    if (running) await close(running);
     if (options.dataDir === null && directory) {
       await rm(directory, { recursive: true, force: true });
       directory = null;

@@ -1,4 +1,15 @@
-import type { Server } from "node:http";
+import type { Server as HttpServer } from "node:http";
+import type { Server } from "node:net";
+
+/** A local part's HTTP server, which tests can take away and bring back on the same port. */
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** Stops answering; open connections are cut. */
+  stop(): Promise<void>;
+  /** Answers again on the same port. */
+  start(): Promise<void>;
+}
 
 /**
  * Listens and resolves with the bound port. A taken port rejects with a
@@ -9,15 +20,7 @@ export function listen(server: Server, port: number, host: string, label: string
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off("listening", onListening);
-      if (error.code === "EADDRINUSE") {
-        reject(
-          new Error(`${label}: port ${port} on ${host} is already in use (EADDRINUSE); stop the other process or choose another port`, {
-            cause: error,
-          }),
-        );
-      } else {
-        reject(new Error(`${label}: cannot listen on ${host}:${port} (${error.code ?? error.message})`, { cause: error }));
-      }
+      reject(listenError(error, port, host, label));
     };
     const onListening = () => {
       server.off("error", onError);
@@ -30,8 +33,18 @@ export function listen(server: Server, port: number, host: string, label: string
   });
 }
 
+/** The error for a server that could not listen, naming the part (`label`), the port and the host. */
+function listenError(error: NodeJS.ErrnoException, port: number, host: string, label: string): Error {
+  if (error.code === "EADDRINUSE") {
+    return new Error(`${label}: port ${port} on ${host} is already in use (EADDRINUSE); stop the other process or choose another port`, {
+      cause: error,
+    });
+  }
+  return new Error(`${label}: cannot listen on ${host}:${port} (${error.code ?? error.message})`, { cause: error });
+}
+
 /** Closes the server and the keep-alive sockets it holds, so stop() does not hang on idle clients. */
-export function close(server: Server): Promise<void> {
+export function close(server: HttpServer): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!server.listening) {
       resolve();
