@@ -17,7 +17,11 @@ const modules = "/usr/lib/apache2/modules";
  * the local IdP and gateway. Two changes, both needed here: the access token
  * goes to the API as `Authorization: Bearer` (our gateway's identity source;
  * the seed's API read an `oidc_access_token` header), and the seed's
- * `LogLevel debug` is left out, since it would measure logging.
+ * `LogLevel debug` is left out, since it would measure logging. Keep-alive
+ * connections are unlimited, as on the Node servers it is compared with:
+ * with Apache's default of 100 requests per connection, autocannon's
+ * reconnect leaves a stale request in its queue and then times each answer
+ * from an earlier request, which inflated the peer's latencies.
  */
 export function apacheConfig(input: ApacheConfigInput): string {
   const origin = `http://localhost:${input.port}`;
@@ -28,6 +32,7 @@ DefaultRuntimeDir ${input.dir}
 Mutex file:${input.dir} default
 ErrorLog ${input.dir}/error.log
 LogLevel warn
+MaxKeepAliveRequests 0
 User www-data
 Group www-data
 
