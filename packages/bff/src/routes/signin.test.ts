@@ -1,16 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { createLogger, createTableInput, rateLimitTable } from "@spa-bff/core";
+import { createLogger, rateLimitTable, sessionsTable } from "@spa-bff/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadBffConfig } from "../config.ts";
 import { createBffHandler } from "../handler.ts";
 import { createLocalKeyProvider, createSealer } from "../session/index.ts";
-import { startDynalite, type TestDynamo } from "../session/testing/dynalite.ts";
 import { INVALID_CREDENTIALS_MESSAGE } from "../signin/errors.ts";
 import { CODE_FAILED_MESSAGE } from "../signin/signin-service.ts";
 import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "../signin/testing/fake-cognito.ts";
+import { startDynalite, type TestDynamo } from "../testing/dynalite.ts";
 
 const origin = "https://app.example";
 const SIGNIN_TABLE = "SignInAttempts-routes";
@@ -29,12 +28,7 @@ let testCounter = 0;
 
 beforeAll(async () => {
   // One dynalite for the real session store and the real attempt counters.
-  dynamo = await startDynalite();
-  await dynamo.client.send(new CreateTableCommand(createTableInput(rateLimitTable, SIGNIN_TABLE)));
-  for (;;) {
-    const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: SIGNIN_TABLE }));
-    if (Table?.TableStatus === "ACTIVE") break;
-  }
+  dynamo = await startDynalite({ "Sessions-test": sessionsTable, [SIGNIN_TABLE]: rateLimitTable });
 });
 
 afterAll(async () => {

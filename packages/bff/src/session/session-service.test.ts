@@ -3,12 +3,12 @@ import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { DecryptCommand, GenerateDataKeyCommand } from "@aws-sdk/client-kms";
 import { SessionStoreError } from "@spa-bff/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startDynalite, type TestDynamo } from "../testing/dynalite.ts";
 import { createKmsKeyProvider } from "./kms-key-provider.ts";
 import { createLocalKeyProvider } from "./local-key-provider.ts";
 import { createSealer } from "./sealer.ts";
 import { hashSessionId } from "./session-id.ts";
 import { createSessionService } from "./session-service.ts";
-import { startDynalite, type TestDynamo } from "./testing/dynalite.ts";
 import { createFakeKms } from "./testing/fake-kms.ts";
 import type { SessionPolicy, TokenSet } from "./types.ts";
 

@@ -1,14 +1,14 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import { SessionStoreError } from "@spa-bff/core";
+import { rateLimitTable, SessionStoreError } from "@spa-bff/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDynalite, type TestDynamo } from "../testing/dynalite.ts";
 import { isLocked, lockAfterFailures, subjectId, windowStart } from "./rate-limit-policy.ts";
 import { createDynamoRateLimiter } from "./rate-limiter.ts";
-import { startRateLimitDynalite } from "./testing/dynalite.ts";
 
-let dynamo: Awaited<ReturnType<typeof startRateLimitDynalite>>;
+let dynamo: TestDynamo;
 
 beforeAll(async () => {
-  dynamo = await startRateLimitDynalite();
+  dynamo = await startDynalite({ "SignInAttempts-test": rateLimitTable });
 });
 
 afterAll(async () => {

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { InitiateAuthCommand, InternalErrorException, RespondToAuthChallengeCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { BadRequestError, createLogger, IdpError } from "@spa-bff/core";
+import { BadRequestError, createLogger, IdpError, rateLimitTable } from "@spa-bff/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLocalKeyProvider } from "../session/local-key-provider.ts";
 import { createSealer } from "../session/sealer.ts";
+import { startDynalite, type TestDynamo } from "../testing/dynalite.ts";
 import { createCognitoSignInClient } from "./cognito-signin-client.ts";
 import { INVALID_CREDENTIALS_MESSAGE, SignInFailedError, SignInLockedError } from "./errors.ts";
 import { createDynamoRateLimiter } from "./rate-limiter.ts";
 import { CODE_FAILED_MESSAGE, createSignInService, type SignInResult } from "./signin-service.ts";
-import { startRateLimitDynalite } from "./testing/dynalite.ts";
 import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "./testing/fake-cognito.ts";
 
 const alice: FakeUser = {
@@ -20,12 +20,12 @@ const alice: FakeUser = {
 };
 const bob: FakeUser = { username: "bob", password: "bobs secret phrase", sub: "sub-bob", email: "bob@example.com", name: "Bob Brown" };
 
-let dynamo: Awaited<ReturnType<typeof startRateLimitDynalite>>;
+let dynamo: TestDynamo;
 let fake: ReturnType<typeof createFakeCognito>;
 let tableCounter = 0;
 
 beforeAll(async () => {
-  dynamo = await startRateLimitDynalite();
+  dynamo = await startDynalite({ "SignInAttempts-test": rateLimitTable });
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createTableInput, sessionsTable } from "@spa-bff/core";
+import { createTableInput, sessionsTable, type TableDefinition } from "@spa-bff/core";
 
 const dynalite = createRequire(import.meta.url)("dynalite") as (options: {
   createTableMs?: number;
@@ -12,6 +12,7 @@ const dynalite = createRequire(import.meta.url)("dynalite") as (options: {
 
 export interface TestDynamo {
   endpoint: string;
+  /** The first table's name. */
   tableName: string;
   /** A client on this dynalite with no retries; `commands` lists every command it sent. */
   client: DynamoDBClient;
@@ -21,8 +22,13 @@ export interface TestDynamo {
   close(): Promise<void>;
 }
 
-/** An in-memory dynalite on 127.0.0.1, port 0, with the sessions table created and active. */
-export async function startDynalite(tableName = "Sessions-test"): Promise<TestDynamo> {
+/**
+ * An in-memory dynalite on 127.0.0.1, port 0, with the given tables (name →
+ * shared definition; by default the sessions table) created and active.
+ */
+export async function startDynalite(tables: Record<string, TableDefinition> = { "Sessions-test": sessionsTable }): Promise<TestDynamo> {
+  const [tableName] = Object.keys(tables);
+  if (!tableName) throw new Error("startDynalite needs at least one table");
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -44,11 +50,13 @@ export async function startDynalite(tableName = "Sessions-test"): Promise<TestDy
     },
     { step: "initialize", name: "recordCommands" },
   );
-  await client.send(new CreateTableCommand(createTableInput(sessionsTable, tableName)));
-  // createTableMs 0 flips the table to ACTIVE on the next tick; poll the state, no sleeping.
-  for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === "ACTIVE" && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === "ACTIVE")) break;
+  for (const [name, definition] of Object.entries(tables)) {
+    await client.send(new CreateTableCommand(createTableInput(definition, name)));
+    // createTableMs 0 flips the table to ACTIVE on the next tick; poll the state, no sleeping.
+    for (;;) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      if (Table?.TableStatus === "ACTIVE" && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === "ACTIVE")) break;
+    }
   }
   commands.length = 0;
   let stopped: Promise<void> | undefined;
