@@ -4,6 +4,8 @@
  * code from the local mailbox, through the same Define/Create/Verify triggers
  * the user pool runs in AWS.
  */
+
+import { type CapturedOutput, captureOutput } from "@spa-bff/core/testing";
 import type { DemoUser, Platform } from "@spa-bff/local";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -13,16 +15,11 @@ let e2e: E2eStack;
 let platform: Platform;
 let browser: Browser;
 /** Everything the platform's loggers wrote while the tests ran. */
-const logged: string[] = [];
+let logged: CapturedOutput;
 
 beforeAll(async () => {
   // The Powertools loggers write JSON lines to stdout/stderr; keep them to search for secrets.
-  const collect = (chunk: unknown) => {
-    logged.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(collect);
-  vi.spyOn(process.stderr, "write").mockImplementation(collect);
+  logged = captureOutput();
   e2e = await startE2e();
   ({ platform, browser } = e2e);
 }, 180_000);
@@ -122,7 +119,7 @@ describe("second factor in Chromium against the local platform", () => {
   it("writes no code and no token to the logs", () => {
     // Prepare
     const codes = platform.parts.idp.mailbox.all().map((message) => message.code);
-    const text = logged.join("");
+    const text = logged.text();
 
     // Assess: the captured output is the real log (the steps are in it), and no secret is
     expect(text).toContain('"event":"second_factor_required"');

@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from "@spa-bff/core";
-import { vi } from "vitest";
+import { captureOutput } from "@spa-bff/core/testing";
 
 /** A real Powertools logger whose output lines are collected instead of printed. */
 export interface CapturedLogs {
@@ -9,19 +9,10 @@ export interface CapturedLogs {
   text(): string;
 }
 
-/**
- * Captures what the logger really writes (its JSON lines on stdout/stderr),
- * so a test can assert that no code ever reaches a log.
- */
+/** A debug-level trigger logger with its output captured, so a test can assert that no code ever reaches a log. */
 export function captureLogs(): CapturedLogs {
-  const lines: string[] = [];
-  const collect = (chunk: unknown) => {
-    lines.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(collect);
-  vi.spyOn(process.stderr, "write").mockImplementation(collect);
+  const output = captureOutput();
   const logger = createLogger("auth-challenge-test");
   logger.setLogLevel("DEBUG");
-  return { logger, lines, text: () => lines.join("") };
+  return { logger, lines: output.lines, text: output.text };
 }

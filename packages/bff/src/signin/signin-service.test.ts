@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { InitiateAuthCommand, InternalErrorException, RespondToAuthChallengeCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { BadRequestError, createLogger, IdpError, rateLimitTable } from "@spa-bff/core";
+import { captureOutput } from "@spa-bff/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLocalKeyProvider } from "../session/local-key-provider.ts";
 import { createSealer } from "../session/sealer.ts";
@@ -40,13 +41,7 @@ afterEach(() => {
 /** Each test gets a clock in its own hour, so fixed-window counters of other tests never meet it. */
 function setup() {
   fake = createFakeCognito({ users: [alice, bob], preventUserExistenceErrors: true });
-  const lines: string[] = [];
-  const collect = (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(collect);
-  vi.spyOn(process.stderr, "write").mockImplementation(collect);
+  const output = captureOutput();
   const logger = createLogger("bff-signin-test");
   logger.setLogLevel("DEBUG");
   const clock = { now: 1_900_000_000 + ++tableCounter * 3600 };
@@ -58,7 +53,7 @@ function setup() {
     logger,
   });
   const ip = `198.51.100.${tableCounter}`;
-  return { service, clock, ip, logs: () => lines.join("") };
+  return { service, clock, ip, logs: output.text };
 }
 
 function expectCode(result: SignInResult) {

@@ -1,4 +1,5 @@
 import { ConfigError } from "@spa-bff/core";
+import { captureOutput } from "@spa-bff/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLocalMailbox } from "./mailbox.ts";
 import { createMailboxRoute } from "./mailbox-route.ts";
@@ -97,18 +98,6 @@ async function redeem(login: Login, callback: Answer) {
     expectedNonce: login.nonce,
     idTokenExpected: true,
   });
-}
-
-/** Collects what the Powertools loggers really write (JSON lines on stdout/stderr). */
-function captureOutput(): () => string {
-  const lines: string[] = [];
-  const collect = (chunk: unknown) => {
-    lines.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(collect);
-  vi.spyOn(process.stderr, "write").mockImplementation(collect);
-  return () => lines.join("");
 }
 
 describe("local IdP: second factor for carol (custom auth over the real triggers)", () => {
@@ -235,7 +224,7 @@ describe("local IdP: second factor for carol (custom auth over the real triggers
 
   it("never writes a code, an authorization code or a token to the logs, and does log the steps", async () => {
     // Prepare
-    const output = captureOutput();
+    const output = captureOutput().text;
     const login = await openLogin();
 
     // Act
@@ -344,7 +333,7 @@ describe("local IdP: developer mailbox", () => {
 
   it("prints nothing by default and tells a subscriber about each code", async () => {
     // Prepare
-    const output = captureOutput();
+    const output = captureOutput().text;
     const mailbox = createLocalMailbox(() => 0);
     const message = { to: "carol@example.com", username: "carol", code: "314159", expiresAt: 300_000 };
     await mailbox.send(message);
