@@ -16,18 +16,18 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** The Lambda handlers of the system: the same entry files SST deploys. */
 export const lambdaEntries = {
   /** The BFF's `/api` function: the hot path every API call takes (its `/auth` and `/files` functions are below). */
-  bff: "packages/bff/src/lambda-api.ts",
-  authorizer: "packages/authorizer/src/lambda.ts",
-  api: "packages/api/src/lambda.ts",
-  m2m: "packages/m2m/src/lambda.ts",
+  bff: "packages/bff/src/lambda/api.ts",
+  authorizer: "packages/authorizer/src/lambda/authorizer.ts",
+  api: "packages/api/src/lambda/items.ts",
+  m2m: "packages/m2m/src/lambda/job.ts",
 } as const;
 
 export type LambdaName = keyof typeof lambdaEntries;
 
 /** The other deployed handlers: built and printed too, not benchmarked. */
 export const moreLambdaEntries = {
-  "bff-auth": "packages/bff/src/lambda-auth.ts",
-  "bff-files": "packages/bff/src/lambda-files.ts",
+  "bff-auth": "packages/bff/src/lambda/auth.ts",
+  "bff-files": "packages/bff/src/lambda/files.ts",
   "auth-define": "packages/auth-challenge/src/define.ts",
   "auth-create": "packages/auth-challenge/src/create.ts",
   "auth-verify": "packages/auth-challenge/src/verify.ts",

@@ -81,7 +81,7 @@ type Autocannon = (options: Record<string, unknown>, done: (error: Error | null,
 async function main(): Promise<number> {
   const gc = collector();
   const { default: autocannon } = (await import("autocannon")) as unknown as { default: Autocannon };
-  const { startTestPlatform } = await import("../test/support/platform.ts");
+  const { startTestPlatform } = await import("@spa-bff/local/testing");
   const { Browser, login, spaHeaders } = await import("../test/support/browser.ts");
 
   const tp = await startTestPlatform({ platform: { authorizerCacheTtlSeconds: 300 } });

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
-import { createKmsKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
+import { createDynamoSessionStore, createKmsKeyProvider, createSealer, createSessions } from "@spa-bff/bff/session";
 import { createLogger } from "@spa-bff/core";
+import { startTestDynamo, type TestDynamo } from "@spa-bff/local/testing";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startDynamo, type TestDynamo } from "./bff-support.ts";
 
 const origin = "https://app.example";
 const config = loadBffConfig({
@@ -14,7 +14,7 @@ const config = loadBffConfig({
   OIDC_CLIENT_ID: "web",
   OIDC_CLIENT_SECRET: "web-secret",
   APP_ORIGIN: origin,
-  SESSION_TABLE: "Sessions-bff-test",
+  SESSION_TABLE: "Sessions-test",
   KEY_PROVIDER: "kms",
   KMS_KEY_ID: "alias/bff-session",
   API_BASE_URL: "https://api.example/prod",
@@ -43,7 +43,7 @@ function healthyKms() {
 let dynamo: TestDynamo;
 
 beforeAll(async () => {
-  dynamo = await startDynamo();
+  dynamo = await startTestDynamo();
 });
 
 afterAll(async () => {
@@ -56,9 +56,10 @@ beforeEach(() => {
 
 function stackWithFreshKeyCache() {
   const sealer = createSealer(createKmsKeyProvider({ client: kms, keyId: "alias/bff-session" }));
-  const sessions = createSessionService({ dynamodb: dynamo.client, tableName: dynamo.tableName, sealer, policy: config.session });
+  const sessionStore = createDynamoSessionStore({ client: dynamo.client, tableName: dynamo.tableName });
+  const sessions = createSessions({ store: sessionStore, sealer, policy: config.session });
   const logger = createLogger("bff-kms-test");
-  const handler = createBffHandler(config, { sessions, sealer, logger });
+  const handler = createBffHandler(config, { sessionStore, sealer, logger });
   return { sessions, handler };
 }
 

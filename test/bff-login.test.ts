@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type TestStack } from "./bff-support.ts";
+import { type BffSuite, startBffSuite } from "./support/bff-suite.ts";
 import { Browser, finishAtIdp, login, loginUntilCallback, spaHeaders } from "./support/browser.ts";
 
-let stack: TestStack;
+let stack: BffSuite;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startBffSuite();
 });
 
 afterAll(async () => {
@@ -19,16 +19,16 @@ describe("BFF login and callback", () => {
     // Prepare
     const browser = new Browser();
     // Act
-    const response = await browser.request(`${stack.edge.url}/auth/login?returnTo=/items`);
+    const response = await browser.request(`${stack.app}/auth/login?returnTo=/items`);
     // Assess
     expect(response.status).toBe(302);
     const url = new URL(response.location ?? "");
-    expect(`${url.origin}`).toBe(stack.idp.issuer);
+    expect(`${url.origin}`).toBe(stack.platform.parts.idp.issuer);
     expect(url.searchParams.get("code_challenge_method")).toBe("S256");
     expect(url.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(url.searchParams.get("state")).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(url.searchParams.get("nonce")).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-    expect(url.searchParams.get("redirect_uri")).toBe(`${stack.edge.url}/auth/callback`);
+    expect(url.searchParams.get("redirect_uri")).toBe(`${stack.app}/auth/callback`);
     const cookie = response.setCookies[0] ?? "";
     expect(cookie).toMatch(/^__Host-login-[A-Za-z0-9_-]{16}=v1\.[^;]+; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     expect(cookie).not.toContain(url.searchParams.get("state") ?? "-");
@@ -38,16 +38,16 @@ describe("BFF login and callback", () => {
   it("keeps two logins started in two tabs apart", async () => {
     // Prepare: tab A starts, then tab B logs in completely
     const browser = new Browser();
-    const tabA = await browser.request(`${stack.edge.url}/auth/login?returnTo=/a`);
+    const tabA = await browser.request(`${stack.app}/auth/login?returnTo=/a`);
     const callbackB = await loginUntilCallback(stack, browser, "alice", "/b");
     // Act
     const doneB = await browser.request(callbackB);
     const doneA = await browser.request(await finishAtIdp(stack, browser, tabA.location ?? "", "alice"));
     // Assess
     expect(doneB.status).toBe(302);
-    expect(doneB.location).toBe(`${stack.edge.url}/b`);
+    expect(doneB.location).toBe(`${stack.app}/b`);
     expect(doneA.status).toBe(302);
-    expect(doneA.location).toBe(`${stack.edge.url}/a`);
+    expect(doneA.location).toBe(`${stack.app}/a`);
   });
 
   it("replaces the session a browser already had by a new one, deleting the old", async () => {
@@ -55,14 +55,14 @@ describe("BFF login and callback", () => {
     const browser = new Browser();
     await login(stack, browser, "alice");
     const first = browser.cookie(host, "__Host-session") ?? "";
-    const count = await stack.dynamo.count();
+    const count = await stack.sessionCount();
     // Act
     await login(stack, browser, "alice");
     // Assess
     const second = browser.cookie(host, "__Host-session") ?? "";
     expect(second).not.toBe(first);
     expect(await stack.sessions.get(first, Math.floor(Date.now() / 1000))).toBeUndefined();
-    expect(await stack.dynamo.count()).toBe(count);
+    expect(await stack.sessionCount()).toBe(count);
   });
 
   it.each([
@@ -73,27 +73,27 @@ describe("BFF login and callback", () => {
     const browser = new Browser();
     const callbackUrl = new URL(await loginUntilCallback(stack, browser, "bob"));
     tamper(callbackUrl);
-    const count = await stack.dynamo.count();
+    const count = await stack.sessionCount();
     // Act
     const response = await browser.request(callbackUrl.href);
     // Assess
     expect(response.status).toBe(400);
     expect(response.json()).toEqual({ error: "invalid_login_state", message: expect.any(String) });
     expect(browser.cookie(host, "__Host-session")).toBeUndefined();
-    expect(await stack.dynamo.count()).toBe(count);
+    expect(await stack.sessionCount()).toBe(count);
   });
 
   it("refuses a callback in a browser that did not start the login", async () => {
     // Prepare
     const victim = new Browser();
     const callbackUrl = await loginUntilCallback(stack, new Browser(), "bob");
-    const count = await stack.dynamo.count();
+    const count = await stack.sessionCount();
     // Act
     const response = await victim.request(callbackUrl);
     // Assess
     expect(response.status).toBe(400);
     expect(response.json()).toMatchObject({ error: "invalid_login_state" });
-    expect(await stack.dynamo.count()).toBe(count);
+    expect(await stack.sessionCount()).toBe(count);
   });
 
   it("refuses a replayed callback (state already used): 400, no second session", async () => {
@@ -101,7 +101,7 @@ describe("BFF login and callback", () => {
     const browser = new Browser();
     const callbackUrl = await loginUntilCallback(stack, browser, "bob");
     await browser.request(callbackUrl);
-    const count = await stack.dynamo.count();
+    const count = await stack.sessionCount();
     const session = browser.cookie(host, "__Host-session");
     // Act
     const response = await browser.request(callbackUrl);
@@ -109,7 +109,7 @@ describe("BFF login and callback", () => {
     expect(response.status).toBe(400);
     expect(response.json()).toMatchObject({ error: "invalid_login_state" });
     expect(browser.cookie(host, "__Host-session")).toBe(session);
-    expect(await stack.dynamo.count()).toBe(count);
+    expect(await stack.sessionCount()).toBe(count);
   });
 
   it("refuses a replayed authorization code even with the login cookie: the IdP says no, login_failed", async () => {
@@ -120,29 +120,29 @@ describe("BFF login and callback", () => {
     await browser.request(callbackUrl);
     browser.deleteCookie(host, "__Host-session");
     for (const [name, value] of loginCookies) browser.setCookie(host, name, value);
-    const count = await stack.dynamo.count();
+    const count = await stack.sessionCount();
     // Act
     const response = await browser.request(callbackUrl);
     // Assess
     expect(response.status).toBe(302);
-    expect(response.location).toBe(`${stack.edge.url}/items?auth_error=login_failed`);
+    expect(response.location).toBe(`${stack.app}/items?auth_error=login_failed`);
     expect(browser.cookie(host, "__Host-session")).toBeUndefined();
-    expect(await stack.dynamo.count()).toBe(count);
+    expect(await stack.sessionCount()).toBe(count);
   });
 
   it("ends an IdP error response (access_denied) at returnTo with the reason, without a session", async () => {
     // Prepare
     const browser = new Browser();
-    const start = await browser.request(`${stack.edge.url}/auth/login?returnTo=/items`);
+    const start = await browser.request(`${stack.app}/auth/login?returnTo=/items`);
     const state = new URL(start.location ?? "").searchParams.get("state") ?? "";
-    const count = await stack.dynamo.count();
+    const count = await stack.sessionCount();
     // Act
-    const response = await browser.request(`${stack.edge.url}/auth/callback?error=access_denied&error_description=no&state=${state}`);
+    const response = await browser.request(`${stack.app}/auth/callback?error=access_denied&error_description=no&state=${state}`);
     // Assess
     expect(response.status).toBe(302);
-    expect(response.location).toBe(`${stack.edge.url}/items?auth_error=access_denied`);
+    expect(response.location).toBe(`${stack.app}/items?auth_error=access_denied`);
     expect(response.setCookies.some((line) => line.startsWith("__Host-login-") && line.includes("Max-Age=0"))).toBe(true);
-    expect(await stack.dynamo.count()).toBe(count);
+    expect(await stack.sessionCount()).toBe(count);
   });
 
   it.each(["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "%2F%2Fevil.example"])(
@@ -154,7 +154,7 @@ describe("BFF login and callback", () => {
       const { answer: response } = await login(stack, browser, "alice", returnTo);
       // Assess
       expect(response.status).toBe(302);
-      expect(response.location).toBe(`${stack.edge.url}/`);
+      expect(response.location).toBe(`${stack.app}/`);
     },
   );
 
@@ -162,10 +162,10 @@ describe("BFF login and callback", () => {
     // Prepare
     const browser = new Browser();
     // Act
-    const navigation = await browser.request(`${stack.edge.url}/auth/login`, {
+    const navigation = await browser.request(`${stack.app}/auth/login`, {
       headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
     });
-    const fetched = await browser.request(`${stack.edge.url}/auth/login`, {
+    const fetched = await browser.request(`${stack.app}/auth/login`, {
       headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "cors" },
     });
     // Assess
@@ -175,7 +175,7 @@ describe("BFF login and callback", () => {
   });
 
   it("answers {authenticated:false} without a session", async () => {
-    const response = await new Browser().request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
+    const response = await new Browser().request(`${stack.app}/auth/session`, { headers: spaHeaders(stack.app) });
     expect(response.status).toBe(200);
     expect(response.json()).toEqual({ authenticated: false, login: "hosted" });
   });
@@ -184,7 +184,7 @@ describe("BFF login and callback", () => {
     // Prepare
     const browser = new Browser();
     const callbackUrl = await loginUntilCallback(stack, browser, "alice");
-    const count = await stack.dynamo.count();
+    const count = await stack.sessionCount();
     stack.clock.offset = 601;
     let response: Awaited<ReturnType<Browser["request"]>>;
     try {
@@ -195,7 +195,7 @@ describe("BFF login and callback", () => {
     }
     // Assess
     expect(response.status).toBe(302);
-    expect(response.location).toBe(`${stack.edge.url}/items?auth_error=login_expired`);
-    expect(await stack.dynamo.count()).toBe(count);
+    expect(response.location).toBe(`${stack.app}/items?auth_error=login_expired`);
+    expect(await stack.sessionCount()).toBe(count);
   });
 });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type TestStack } from "./bff-support.ts";
+import { type BffSuite, startBffSuite } from "./support/bff-suite.ts";
 import { Browser, login, loginUntilCallback, spaHeaders } from "./support/browser.ts";
 
-let stack: TestStack;
+let stack: BffSuite;
 
 beforeAll(async () => {
-  stack = await startStack({ UPSTREAM_TIMEOUT_MS: "300" });
+  stack = await startBffSuite({ UPSTREAM_TIMEOUT_MS: "300" });
 });
 
 afterAll(async () => {
@@ -15,13 +15,13 @@ afterAll(async () => {
 describe("BFF when a dependency is down", () => {
   it("answers 502 idp_unavailable for a login while the IdP is down, and logs in once it is back", async () => {
     // Prepare: nothing has talked to the IdP yet, so discovery must run now
-    await stack.idp.stop();
+    await stack.platform.parts.idp.stop();
     let down: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
-      down = await new Browser().request(`${stack.edge.url}/auth/login`);
+      down = await new Browser().request(`${stack.app}/auth/login`);
     } finally {
-      await stack.idp.start();
+      await stack.platform.parts.idp.start();
     }
     const { answer: up } = await login(stack, new Browser(), "alice");
     // Assess
@@ -34,38 +34,38 @@ describe("BFF when a dependency is down", () => {
     // Prepare
     const browser = new Browser();
     const callbackUrl = await loginUntilCallback(stack, browser, "bob");
-    const count = await stack.dynamo.count();
-    await stack.idp.stop();
+    const count = await stack.sessionCount();
+    await stack.platform.parts.idp.stop();
     let response: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
       response = await browser.request(callbackUrl);
     } finally {
-      await stack.idp.start();
+      await stack.platform.parts.idp.start();
     }
     // Assess
     expect(response.status).toBe(302);
-    expect(response.location).toBe(`${stack.edge.url}/items?auth_error=idp_unavailable`);
-    expect(await stack.dynamo.count()).toBe(count);
+    expect(response.location).toBe(`${stack.app}/items?auth_error=idp_unavailable`);
+    expect(await stack.sessionCount()).toBe(count);
   });
 
   it("answers 503 session_store_unavailable and keeps the cookie while DynamoDB is down; the user is still logged in after", async () => {
     // Prepare
     const browser = new Browser();
     await login(stack, browser, "alice");
-    await stack.dynamo.stop();
+    await stack.platform.parts.dynamo.stop();
     let session: Awaited<ReturnType<Browser["request"]>>;
     let api: Awaited<ReturnType<Browser["request"]>>;
     let logout: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
-      session = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
-      api = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
-      logout = await browser.request(`${stack.edge.url}/auth/logout`, { method: "POST", headers: spaHeaders(stack.edge.url) });
+      session = await browser.request(`${stack.app}/auth/session`, { headers: spaHeaders(stack.app) });
+      api = await browser.request(`${stack.app}/api/items`, { headers: spaHeaders(stack.app) });
+      logout = await browser.request(`${stack.app}/auth/logout`, { method: "POST", headers: spaHeaders(stack.app) });
     } finally {
-      await stack.dynamo.start();
+      await stack.platform.parts.dynamo.start();
     }
-    const after = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
+    const after = await browser.request(`${stack.app}/auth/session`, { headers: spaHeaders(stack.app) });
     // Assess
     for (const response of [session, api, logout]) {
       expect(response.status).toBe(503);
@@ -86,7 +86,7 @@ describe("BFF when a dependency is down", () => {
     let response: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
-      response = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+      response = await browser.request(`${stack.app}/api/items`, { headers: spaHeaders(stack.app) });
     } finally {
       await stack.upstream.start();
     }
@@ -101,7 +101,7 @@ describe("BFF when a dependency is down", () => {
     const browser = new Browser();
     await login(stack, browser, "bob");
     // Act
-    const response = await browser.request(`${stack.edge.url}/api/hang`, { headers: spaHeaders(stack.edge.url) });
+    const response = await browser.request(`${stack.app}/api/hang`, { headers: spaHeaders(stack.app) });
     // Assess
     expect(response.status).toBe(504);
     expect(response.json()).toEqual({ error: "upstream_timeout", message: "The upstream service did not answer in time" });

@@ -1,11 +1,12 @@
+import { appLogLines } from "@spa-bff/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type TestStack, webClient } from "./bff-support.ts";
+import { type BffSuite, startBffSuite } from "./support/bff-suite.ts";
 import { Browser, login, spaHeaders } from "./support/browser.ts";
 
-let stack: TestStack;
+let stack: BffSuite;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startBffSuite();
 });
 
 afterAll(async () => {
@@ -35,17 +36,15 @@ describe("BFF token refresh", () => {
     // Prepare
     const browser = await loggedIn("alice");
     const aged = await expireAccessToken(browser);
-    const refreshesBefore = stack.idp.grantCount("refresh_token");
+    const refreshesBefore = stack.platform.parts.idp.grantCount("refresh_token");
     const callsBefore = stack.upstream.requests.length;
     // Act
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, index) =>
-        browser.request(`${stack.edge.url}/api/items/${index}`, { headers: spaHeaders(stack.edge.url) }),
-      ),
+      Array.from({ length: 20 }, (_, index) => browser.request(`${stack.app}/api/items/${index}`, { headers: spaHeaders(stack.app) })),
     );
     // Assess
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
-    expect(stack.idp.grantCount("refresh_token")).toBe(refreshesBefore + 1);
+    expect(stack.platform.parts.idp.grantCount("refresh_token")).toBe(refreshesBefore + 1);
     const fresh = await stack.sessions.get(browser.cookie(host, "__Host-session") ?? "", now());
     expect(fresh?.tokens.accessToken).not.toBe(aged.tokens.accessToken);
     expect(fresh?.tokens.refreshToken).toEqual(expect.any(String));
@@ -58,44 +57,44 @@ describe("BFF token refresh", () => {
     // Prepare: revoke the refresh token at the IdP, then age the access token
     const browser = await loggedIn("bob");
     const aged = await expireAccessToken(browser);
-    const discovery = (await (await fetch(`${stack.idp.issuer}/.well-known/openid-configuration`)).json()) as {
+    const discovery = (await (await fetch(`${stack.platform.parts.idp.issuer}/.well-known/openid-configuration`)).json()) as {
       revocation_endpoint: string;
     };
     const revoked = await fetch(discovery.revocation_endpoint, {
       method: "POST",
       headers: {
-        authorization: `Basic ${Buffer.from(`${webClient.clientId}:${webClient.clientSecret}`).toString("base64")}`,
+        authorization: `Basic ${Buffer.from(`${stack.platform.clients.web.clientId}:${stack.platform.clients.web.clientSecret}`).toString("base64")}`,
         "content-type": "application/x-www-form-urlencoded",
       },
       body: new URLSearchParams({ token: aged.tokens.refreshToken ?? "", token_type_hint: "refresh_token" }).toString(),
     });
     expect(revoked.status).toBe(200);
-    const count = await stack.dynamo.count();
+    const count = await stack.sessionCount();
     const calls = stack.upstream.requests.length;
     // Act
-    const response = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+    const response = await browser.request(`${stack.app}/api/items`, { headers: spaHeaders(stack.app) });
     // Assess
     expect(response.status).toBe(401);
     expect(response.json()).toEqual({ error: "session_expired", message: "The session has expired, log in again" });
     expect(response.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
-    expect(await stack.dynamo.count()).toBe(count - 1);
+    expect(await stack.sessionCount()).toBe(count - 1);
     expect(stack.upstream.requests.length).toBe(calls);
-    expect(stack.logs.lines.some((line) => line.includes('"auth.refresh_failed"') && line.includes("invalid_grant"))).toBe(true);
+    expect(appLogLines.some((line) => line.includes('"auth.refresh_failed"') && line.includes("invalid_grant"))).toBe(true);
   });
 
   it("keeps the session when the IdP is down during a refresh: 502 idp_unavailable, cookie kept, works again after", async () => {
     // Prepare
     const browser = await loggedIn("alice");
     await expireAccessToken(browser);
-    await stack.idp.stop();
+    await stack.platform.parts.idp.stop();
     let down: Awaited<ReturnType<Browser["request"]>>;
     try {
       // Act
-      down = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+      down = await browser.request(`${stack.app}/api/items`, { headers: spaHeaders(stack.app) });
     } finally {
-      await stack.idp.start();
+      await stack.platform.parts.idp.start();
     }
-    const again = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+    const again = await browser.request(`${stack.app}/api/items`, { headers: spaHeaders(stack.app) });
     // Assess
     expect(down.status).toBe(502);
     expect(down.json()).toEqual({ error: "idp_unavailable", message: "The identity provider is unavailable" });
@@ -106,11 +105,11 @@ describe("BFF token refresh", () => {
   it("does not refresh a token that is not close to expiry", async () => {
     // Prepare
     const browser = await loggedIn("bob");
-    const before = stack.idp.grantCount("refresh_token");
+    const before = stack.platform.parts.idp.grantCount("refresh_token");
     // Act
-    const response = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+    const response = await browser.request(`${stack.app}/api/items`, { headers: spaHeaders(stack.app) });
     // Assess
     expect(response.status).toBe(200);
-    expect(stack.idp.grantCount("refresh_token")).toBe(before);
+    expect(stack.platform.parts.idp.grantCount("refresh_token")).toBe(before);
   });
 });

@@ -1,15 +1,16 @@
 import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { hashSessionId } from "@spa-bff/bff/session";
 import { hashId } from "@spa-bff/core";
+import { appLogLines } from "@spa-bff/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type TestStack } from "./bff-support.ts";
+import { type BffSuite, startBffSuite } from "./support/bff-suite.ts";
 import { Browser, login, spaHeaders } from "./support/browser.ts";
 
-let stack: TestStack;
+let stack: BffSuite;
 let alice: Browser;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startBffSuite();
   alice = new Browser();
   await login(stack, alice, "alice");
 });
@@ -31,13 +32,12 @@ describe("BFF request rules", () => {
     ["POST", "/auth/logout"],
     ["GET", "/api/items"],
     ["DELETE", "/api/items/1"],
-    ["OPTIONS", "/api/items"],
   ])("refuses %s %s without X-CSRF: 403 csrf_required, session untouched", async (method, path) => {
     // Prepare
     const before = await sessionSnapshot(alice);
     const calls = stack.upstream.requests.length;
     // Act
-    const response = await alice.request(`${stack.edge.url}${path}`, { method, headers: { origin: stack.edge.url } });
+    const response = await alice.request(`${stack.app}${path}`, { method, headers: { origin: stack.app } });
     // Assess
     expect(response.status).toBe(403);
     expect(response.json()).toEqual({ error: "csrf_required", message: 'The "X-CSRF: 1" header is required' });
@@ -53,9 +53,9 @@ describe("BFF request rules", () => {
     // Prepare
     const calls = stack.upstream.requests.length;
     // Act
-    const response = await alice.request(`${stack.edge.url}/api/items`, {
+    const response = await alice.request(`${stack.app}/api/items`, {
       method: "POST",
-      headers: { ...spaHeaders(stack.edge.url), ...headers, "content-type": "application/json" },
+      headers: { ...spaHeaders(stack.app), ...headers, "content-type": "application/json" },
       body: "{}",
     });
     // Assess
@@ -66,11 +66,26 @@ describe("BFF request rules", () => {
 
   it("logs nobody out on GET /auth/logout: 405 method_not_allowed", async () => {
     // Act
-    const response = await alice.request(`${stack.edge.url}/auth/logout`, { headers: spaHeaders(stack.edge.url) });
+    const response = await alice.request(`${stack.app}/auth/logout`, { headers: spaHeaders(stack.app) });
     // Assess
     expect(response.status).toBe(405);
-    expect(response.json()).toEqual({ error: "method_not_allowed", message: 'Use "POST /auth/logout"' });
+    expect(response.json()).toEqual({ error: "method_not_allowed", message: "Use POST" });
+    expect(response.headers.get("allow")).toBe("POST");
     expect(await sessionSnapshot(alice)).toBeDefined();
+  });
+
+  it.each(["OPTIONS", "TRACE", "PROPFIND"])("answers %s /api/items with 405 JSON and never reaches the upstream", async (method) => {
+    // Prepare
+    const before = await sessionSnapshot(alice);
+    const calls = stack.upstream.requests.length;
+    // Act
+    const response = await alice.request(`${stack.app}/api/items`, { method, headers: spaHeaders(stack.app) });
+    // Assess
+    expect(response.status).toBe(405);
+    expect(response.json()).toEqual({ error: "method_not_allowed", message: "Use GET, HEAD, POST, PUT, PATCH, DELETE" });
+    expect(response.headers.get("allow")).toBe("GET, HEAD, POST, PUT, PATCH, DELETE");
+    expect(await sessionSnapshot(alice)).toEqual(before);
+    expect(stack.upstream.requests.length).toBe(calls);
   });
 
   it.each([
@@ -83,7 +98,7 @@ describe("BFF request rules", () => {
     // Prepare
     const calls = stack.upstream.requests.length;
     // Act
-    const response = await alice.request(`${stack.edge.url}${path}`, { headers: spaHeaders(stack.edge.url) });
+    const response = await alice.request(`${stack.app}${path}`, { headers: spaHeaders(stack.app) });
     // Assess
     expect(response.status).toBe(400);
     expect(response.json()).toEqual({ error: "invalid_path", message: "The API path is not allowed" });
@@ -94,9 +109,9 @@ describe("BFF request rules", () => {
     // Prepare
     const calls = stack.upstream.requests.length;
     // Act
-    const response = await alice.request(`${stack.edge.url}/api/items`, {
+    const response = await alice.request(`${stack.app}/api/items`, {
       method: "POST",
-      headers: { ...spaHeaders(stack.edge.url), "content-type": "application/json" },
+      headers: { ...spaHeaders(stack.app), "content-type": "application/json" },
       body: JSON.stringify({ text: "x".repeat(2000) }),
     });
     // Assess
@@ -107,9 +122,9 @@ describe("BFF request rules", () => {
 
   it("is refused by the edge when a body comes without its SHA-256, as behind CloudFront OAC", async () => {
     // Act
-    const response = await alice.request(`${stack.edge.url}/api/items`, {
+    const response = await alice.request(`${stack.app}/api/items`, {
       method: "POST",
-      headers: { ...spaHeaders(stack.edge.url), "content-type": "application/json" },
+      headers: { ...spaHeaders(stack.app), "content-type": "application/json" },
       body: "{}",
       omitBodyHash: true,
     });
@@ -118,7 +133,7 @@ describe("BFF request rules", () => {
   });
 
   it("passes an upstream 404 through with the API's body", async () => {
-    const response = await alice.request(`${stack.edge.url}/api/missing`, { headers: spaHeaders(stack.edge.url) });
+    const response = await alice.request(`${stack.app}/api/missing`, { headers: spaHeaders(stack.app) });
     expect(response.status).toBe(404);
     expect(response.json()).toEqual({ ok: true, path: "/local/missing" });
   });
@@ -129,15 +144,15 @@ describe("BFF request rules", () => {
     const value = alice.cookie(host, "__Host-session") ?? "";
     browser.setCookie(host, "__Host-session", `${value.slice(0, -2)}${value.endsWith("AA") ? "BB" : "AA"}`);
     const calls = stack.upstream.requests.length;
-    const count = await stack.dynamo.count();
+    const count = await stack.sessionCount();
     // Act
-    const response = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+    const response = await browser.request(`${stack.app}/api/items`, { headers: spaHeaders(stack.app) });
     // Assess
     expect(response.status).toBe(401);
     expect(response.json()).toEqual({ error: "unauthenticated", message: "No valid session" });
     expect(response.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
     expect(stack.upstream.requests.length).toBe(calls);
-    expect(await stack.dynamo.count()).toBe(count);
+    expect(await stack.sessionCount()).toBe(count);
   });
 
   it("treats an unknown session id as no session on /auth/session", async () => {
@@ -145,7 +160,7 @@ describe("BFF request rules", () => {
     const browser = new Browser();
     browser.setCookie(host, "__Host-session", "A".repeat(43));
     // Act
-    const response = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
+    const response = await browser.request(`${stack.app}/auth/session`, { headers: spaHeaders(stack.app) });
     // Assess
     expect(response.status).toBe(200);
     expect(response.json()).toEqual({ authenticated: false, login: "hosted" });
@@ -157,14 +172,14 @@ describe("BFF request rules", () => {
     const bob = new Browser();
     await login(stack, bob, "bob");
     const key = (browser: Browser) => ({ pk: { S: hashSessionId(browser.cookie(host, "__Host-session") ?? "") } });
-    const aliceItem = await stack.dynamo.client.send(
-      new GetItemCommand({ TableName: stack.dynamo.tableName, Key: key(alice), ConsistentRead: true }),
+    const aliceItem = await stack.dynamodb.send(
+      new GetItemCommand({ TableName: stack.platform.tables.Sessions, Key: key(alice), ConsistentRead: true }),
     );
     const tokens = aliceItem.Item?.tokens;
     if (!tokens) throw new Error("alice's item has no tokens attribute");
-    await stack.dynamo.client.send(
+    await stack.dynamodb.send(
       new UpdateItemCommand({
-        TableName: stack.dynamo.tableName,
+        TableName: stack.platform.tables.Sessions,
         Key: key(bob),
         UpdateExpression: "SET #t = :t",
         ExpressionAttributeNames: { "#t": "tokens" },
@@ -173,7 +188,7 @@ describe("BFF request rules", () => {
     );
     const calls = stack.upstream.requests.length;
     // Act
-    const response = await bob.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+    const response = await bob.request(`${stack.app}/api/items`, { headers: spaHeaders(stack.app) });
     // Assess
     expect(response.status).toBe(401);
     expect(response.json()).toMatchObject({ error: "unauthenticated" });
@@ -188,12 +203,12 @@ describe("BFF request rules", () => {
     stack.clock.offset = stack.config.session.idleSeconds + 1;
     try {
       // Act
-      const who = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
+      const who = await browser.request(`${stack.app}/auth/session`, { headers: spaHeaders(stack.app) });
       // Assess
       expect(who.status).toBe(200);
       expect(who.json()).toEqual({ authenticated: false, login: "hosted" });
       expect(who.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
-      expect(stack.logs.lines.some((line) => line.includes('"auth.session_expired"') && line.includes(hashId(cookie)))).toBe(true);
+      expect(appLogLines.some((line) => line.includes('"auth.session_expired"') && line.includes(hashId(cookie)))).toBe(true);
     } finally {
       stack.clock.offset = 0;
     }
@@ -208,12 +223,12 @@ describe("BFF request rules", () => {
     try {
       for (let offset = 1200; offset < absoluteSeconds; offset += 1200) {
         stack.clock.offset = offset;
-        const alive = await browser.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) });
+        const alive = await browser.request(`${stack.app}/auth/session`, { headers: spaHeaders(stack.app) });
         expect(alive.json()).toMatchObject({ authenticated: true });
       }
       stack.clock.offset = absoluteSeconds + 1;
       // Act
-      const response = await browser.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) });
+      const response = await browser.request(`${stack.app}/api/items`, { headers: spaHeaders(stack.app) });
       // Assess
       expect(response.status).toBe(401);
       expect(response.json()).toMatchObject({ error: "unauthenticated" });
@@ -226,9 +241,9 @@ describe("BFF request rules", () => {
   it("sets the security headers on every answer", async () => {
     // Act
     const responses = await Promise.all([
-      alice.request(`${stack.edge.url}/auth/session`, { headers: spaHeaders(stack.edge.url) }),
-      alice.request(`${stack.edge.url}/api/items`, { headers: spaHeaders(stack.edge.url) }),
-      alice.request(`${stack.edge.url}/auth/nope`, { headers: spaHeaders(stack.edge.url) }),
+      alice.request(`${stack.app}/auth/session`, { headers: spaHeaders(stack.app) }),
+      alice.request(`${stack.app}/api/items`, { headers: spaHeaders(stack.app) }),
+      alice.request(`${stack.app}/auth/nope`, { headers: spaHeaders(stack.app) }),
     ]);
     // Assess
     for (const response of responses) {

@@ -5,12 +5,12 @@
  * go straight to the presigned URLs, without cookies or X-CSRF, as the SPA
  * sends them.
  */
-import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
-import { type Platform, startEdge, startPlatform } from "@spa-bff/local";
+import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import { appLogLines } from "@spa-bff/core/testing";
+import type { Platform } from "@spa-bff/local";
+import { startTestPlatform, type TestPlatform } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Answer, Browser, type LoginSite, login, spaHeaders } from "./support/browser.ts";
-import { recordingLogger } from "./support/platform.ts";
 
 interface Upload {
   url: string;
@@ -26,25 +26,20 @@ interface Listed {
   lastModified: string;
 }
 
+let tp: TestPlatform;
 let platform: Platform;
-let edge: Awaited<ReturnType<typeof startEdge>>;
 let app: string;
-const logs = recordingLogger("bff-files-flow");
 /** Every answer the BFF gave in this file, checked for credentials at the end. */
 const answers: Answer[] = [];
 
 beforeAll(async () => {
-  platform = await startPlatform({ ports: { edge: 0, idp: 0, api: 0, dynamo: 0, s3: 0 }, dataDir: null, spa: { kind: "none" } });
-  // The same BFF from the same environment, with a log recorder: a fresh edge on the platform's port keeps the IdP's redirect URI valid.
-  const handler = createBffHandler(loadBffConfig(platform.bffEnv), { logger: logs.logger });
-  await platform.parts.edge.stop();
-  edge = await startEdge({ port: platform.ports.edge, spa: { kind: "none" }, bffPrefixes: ["/auth/", "/api/", "/files/"], bff: handler });
-  app = platform.urls.app;
+  tp = await startTestPlatform();
+  platform = tp.platform;
+  app = tp.app;
 });
 
 afterAll(async () => {
-  await edge?.stop();
-  await platform?.stop();
+  await tp?.stop();
 });
 
 /** What `login` from the support module needs of the platform. */
@@ -195,15 +190,9 @@ describe("direct uploads through the BFF and the local S3", () => {
 
   it("never puts S3 credentials in an answer, a log line or the stored session", async () => {
     // Prepare
-    const dynamodb = new DynamoDBClient({
-      endpoint: platform.urls.dynamo,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
     const secret = platform.parts.s3.credentials.secretAccessKey;
     // Act
-    const items = (await dynamodb.send(new ScanCommand({ TableName: platform.tables.Sessions, ConsistentRead: true }))).Items ?? [];
-    dynamodb.destroy();
+    const items = (await tp.dynamodb.send(new ScanCommand({ TableName: platform.tables.Sessions, ConsistentRead: true }))).Items ?? [];
     // Assess
     expect(answers.length).toBeGreaterThan(10);
     for (const answer of answers) {
@@ -213,8 +202,8 @@ describe("direct uploads through the BFF and the local S3", () => {
       expect(withoutUrls).not.toMatch(/secretAccessKey|sessionToken|fileCredentials|idToken/);
       expect(answer.body).not.toContain("X-Amz-Security-Token");
     }
-    expect(logs.lines.length).toBeGreaterThan(0);
-    for (const line of logs.lines) expect(line).not.toContain(secret);
+    expect(appLogLines.length).toBeGreaterThan(0);
+    for (const line of appLogLines) expect(line).not.toContain(secret);
     expect(items.length).toBeGreaterThan(0);
     for (const item of items) expect(JSON.stringify(item)).not.toMatch(new RegExp(`${secret}|secretAccessKey`));
   });

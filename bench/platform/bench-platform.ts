@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Session } from "@spa-bff/bff/session";
-// The session layer is not on @spa-bff/bff's public surface; the bench reads it like test/bff-support.ts does.
-import { createLocalKeyProvider, createSealer, createSessionService } from "@spa-bff/bff/session";
+// The session layer is not on @spa-bff/bff's public surface; the bench reads it like the test harness does.
+import { createDynamoSessionStore, createLocalKeyProvider, createSealer, createSessions } from "@spa-bff/bff/session";
 import { type Platform, startPlatform } from "@spa-bff/local";
 import { createBrowser, loginAtIdp } from "./browser.ts";
 
@@ -57,11 +57,10 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
     if (!sessionId) throw new Error(`the callback set no session cookie (HTTP ${done.status})`);
 
     const sealer = createSealer(createLocalKeyProvider({ file: keyFile }));
-    const sessions = createSessionService({
-      dynamodb,
-      tableName: platform.tables.Sessions,
+    const sessions = createSessions({
+      store: createDynamoSessionStore({ client: dynamodb, tableName: platform.tables.Sessions }),
       sealer,
-      policy: { idleSeconds: 1800, absoluteSeconds: 28800, touchIntervalSeconds: 300 },
+      policy: platform.bffConfig.session,
     });
     const session = await sessions.get(sessionId, Math.floor(Date.now() / 1000));
     if (!session) throw new Error("alice's session is not in the sessions table");

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import type { SessionUser, TokenSet } from "@spa-bff/bff/session";
-import { createKmsKeyProvider, createSealer, createSessionService, hashSessionId } from "@spa-bff/bff/session";
+import { createDynamoSessionStore, createKmsKeyProvider, createSealer, createSessions, hashSessionId } from "@spa-bff/bff/session";
 import { functionUrlGet } from "../lib/events.ts";
 import { round, summarize } from "../lib/stats.ts";
 import { type CallCounts, countCommands, countingFetch, createOfflineKmsClient, reset, total } from "./counters.ts";
@@ -87,9 +87,8 @@ export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult
   // handler starts with an empty data-key cache, as a Lambda instance does.
   const creatorSealer = createSealer(createKmsKeyProvider({ client: kmsClient, keyId: "alias/bench-sessions" }));
   const creatorClient = new DynamoDBClient(local);
-  const creator = createSessionService({
-    dynamodb: creatorClient,
-    tableName: input.sessionsTable,
+  const creator = createSessions({
+    store: createDynamoSessionStore({ client: creatorClient, tableName: input.sessionsTable }),
     sealer: creatorSealer,
     policy: config.session,
   });
@@ -97,13 +96,12 @@ export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult
   const session = await creator.create({ user: input.user, tokens: { ...input.tokens, accessTokenExpiresAt: now() + 3600 } }, now());
 
   const sealer = createSealer(createKmsKeyProvider({ client: kmsClient, keyId: "alias/bench-sessions" }));
-  const sessions = createSessionService({ dynamodb, tableName: input.sessionsTable, sealer, policy: config.session });
   const handler = createBffHandler(config, {
-    sessions,
+    sessionStore: createDynamoSessionStore({ client: dynamodb, tableName: input.sessionsTable }),
     sealer,
-    fetch: countingFetch(upstreamCounts),
-    oidcFetch: countingFetch(idpCounts),
-    now,
+    upstreamFetch: countingFetch(upstreamCounts),
+    idpFetch: countingFetch(idpCounts),
+    clock: now,
   });
   const headers = {
     cookie: `__Host-session=${session.id}`,

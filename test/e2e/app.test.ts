@@ -179,8 +179,11 @@ describe("the SPA in Chromium against the local platform", () => {
       const steps = historyAfterLogout - historyBeforeLogout;
       expect(steps).toBeGreaterThan(0);
       const wentBack = page.waitForEvent("framenavigated", (frame) => frame === page.mainFrame());
-      // history.go(-n) is the back button held down: it skips the IdP's self-submitting logout page.
-      await page.evaluate((n) => (globalThis as unknown as { history: { go(delta: number): void } }).history.go(-n), steps);
+      // history.go(-n) is the back button held down: it skips the IdP's self-submitting logout page. It runs after
+      // evaluate has returned, so the navigation cannot destroy the context evaluate is still answering from.
+      await page.evaluate((n) => {
+        setTimeout(() => (globalThis as unknown as { history: { go(delta: number): void } }).history.go(-n), 0);
+      }, steps);
       await wentBack;
       await page.waitForFunction(() => (globalThis as unknown as { e2eAfterLogout?: boolean }).e2eAfterLogout === undefined);
       expect(new URL(page.url()).origin).toBe(appOrigin);

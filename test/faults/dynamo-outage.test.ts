@@ -2,9 +2,11 @@
  * Fault injection: the platform's dynalite stops answering (its listener
  * closed, its in-memory data kept) and comes back on the same port.
  */
+
+import { startTestPlatform, type TestPlatform } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Answer, Browser, login, loginUntilCallback, spaHeaders } from "../support/browser.ts";
-import { startTestPlatform, type TestPlatform, watchUnhandledRejections } from "../support/platform.ts";
+import { watchUnhandledRejections } from "../support/faults.ts";
 
 const storeDown = { error: "session_store_unavailable", message: "The session store is unavailable, try again shortly" };
 const rejections = watchUnhandledRejections();

@@ -2,13 +2,14 @@
  * Fault injection: the local IdP (a real oidc-provider server) stopped and
  * started on its port while the BFF runs behind the local edge.
  */
+import { appLogLines } from "@spa-bff/core/testing";
+import { startTestPlatform, type TestPlatform } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, login, loginUntilCallback, spaHeaders } from "../support/browser.ts";
-import { recordingLogger, startTestPlatform, type TestPlatform, watchUnhandledRejections } from "../support/platform.ts";
+import { watchUnhandledRejections } from "../support/faults.ts";
 
 const ttl = 600;
 const clock = { offset: 0 };
-const logs = recordingLogger("fault-idp");
 const rejections = watchUnhandledRejections();
 let tp: TestPlatform;
 let host: string;
@@ -16,7 +17,7 @@ let host: string;
 beforeAll(async () => {
   tp = await startTestPlatform({
     accessTokenTtlSeconds: ttl,
-    bffDeps: () => ({ now: () => Math.floor(Date.now() / 1000) + clock.offset, logger: logs.logger }),
+    bffAdapters: () => ({ clock: () => Math.floor(Date.now() / 1000) + clock.offset }),
   });
   host = new URL(tp.app).hostname;
 });
@@ -111,12 +112,12 @@ describe("the IdP is down", () => {
     expect(answer.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
     expect(await tp.sessionCount()).toBe(before - 1);
     expect(replay.json()).toEqual({ authenticated: false, login: "hosted" });
-    expect(logs.lines.some((line) => line.includes("refresh token revocation failed"))).toBe(true);
+    expect(appLogLines.some((line) => line.includes("refresh token revocation failed"))).toBe(true);
   });
 
   it("left no unhandled rejection and wrote no session id into a log line", () => {
     // Assess
     expect(rejections.reasons).toEqual([]);
-    expect(logs.lines.join("\n")).not.toMatch(/__Host-session=[A-Za-z0-9_-]{22}/);
+    expect(appLogLines.join("\n")).not.toMatch(/__Host-session=[A-Za-z0-9_-]{22}/);
   });
 });

@@ -4,12 +4,13 @@
  * instead of the local key file; DynamoDB, the IdP and the API are the
  * platform's real ones.
  */
-import type { BffDeps } from "@spa-bff/bff";
+import type { BffAdapters } from "@spa-bff/bff";
 import { createKmsKeyProvider, createSealer } from "@spa-bff/bff/session";
 import { createFakeKms } from "@spa-bff/bff/testing";
+import { startTestPlatform, type TestPlatform } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, login, spaHeaders } from "../support/browser.ts";
-import { startTestPlatform, type TestPlatform, watchUnhandledRejections } from "../support/platform.ts";
+import { watchUnhandledRejections } from "../support/faults.ts";
 
 const storeDown = { error: "session_store_unavailable", message: "The session store is unavailable, try again shortly" };
 const kms = createFakeKms();
@@ -28,14 +29,16 @@ const rejections = watchUnhandledRejections();
 let tp: TestPlatform;
 
 /** A new BFF instance: its own KMS key provider, so its data-key caches start empty (a cold Lambda container). */
-const coldInstance = (): Partial<BffDeps> => ({ sealer: createSealer(createKmsKeyProvider({ client: switchedClient, keyId: kms.keyId })) });
+const coldInstance = (): Partial<BffAdapters> => ({
+  sealer: createSealer(createKmsKeyProvider({ client: switchedClient, keyId: kms.keyId })),
+});
 
 function kmsOutage(): Error {
   return Object.assign(new Error("KMS is unavailable"), { name: "KMSInternalException", $fault: "server" });
 }
 
 beforeAll(async () => {
-  tp = await startTestPlatform({ bffDeps: () => coldInstance() });
+  tp = await startTestPlatform({ bffAdapters: () => coldInstance() });
 });
 
 afterAll(async () => {

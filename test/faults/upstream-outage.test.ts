@@ -3,9 +3,10 @@
  * replaced on its port by a server that accepts requests and never answers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { startTestPlatform, type TestPlatform } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, login, spaHeaders } from "../support/browser.ts";
-import { startTestPlatform, type TestPlatform, watchUnhandledRejections } from "../support/platform.ts";
+import { watchUnhandledRejections } from "../support/faults.ts";
 
 const rejections = watchUnhandledRejections();
 let tp: TestPlatform;

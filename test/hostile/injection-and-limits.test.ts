@@ -3,9 +3,10 @@
  * every value the BFF echoes, oversized headers and cookies, many and
  * duplicated cookies, duplicated query parameters.
  */
+
+import { startTestPlatform, type TestPlatform } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, login, loginUntilCallback, rawRequest, rawStatus, spaHeaders } from "../support/browser.ts";
-import { startTestPlatform, type TestPlatform } from "../support/platform.ts";
 
 let tp: TestPlatform;
 let host: string;

@@ -5,9 +5,9 @@
  */
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { hashSessionId } from "@spa-bff/bff/session";
+import { startTestPlatform, type TestPlatform } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, login, loginUntilCallback, spaHeaders } from "../support/browser.ts";
-import { startTestPlatform, type TestPlatform } from "../support/platform.ts";
 
 const aliceSub = "5b0a8c4e-1f0e-4d3a-9a59-6f1d2a7c0a11";
 const invalidPath = { error: "invalid_path", message: "The API path is not allowed" };
@@ -37,7 +37,7 @@ describe("HTTP method overrides", () => {
     const session = await alice.request(`${tp.app}/auth/session`, { headers: spaHeaders(tp.app) });
     // Assess
     expect(answer.status).toBe(405);
-    expect(answer.json()).toEqual({ error: "method_not_allowed", message: 'Use "POST /auth/logout"' });
+    expect(answer.json()).toEqual({ error: "method_not_allowed", message: "Use POST" });
     expect(session.json()).toMatchObject({ authenticated: true });
   });
 
@@ -61,7 +61,7 @@ describe("HTTP method overrides", () => {
     expect(JSON.stringify(list.json())).toContain(id);
   });
 
-  it("answers 404 to POST /auth/session with X-HTTP-Method-Override: GET", async () => {
+  it("answers 405 to POST /auth/session with X-HTTP-Method-Override: GET", async () => {
     // Act
     const answer = await alice.request(`${tp.app}/auth/session`, {
       method: "POST",
@@ -69,8 +69,9 @@ describe("HTTP method overrides", () => {
       headers: { ...json(tp.app), "x-http-method-override": "GET" },
     });
     // Assess
-    expect(answer.status).toBe(404);
-    expect(answer.json()).toEqual({ error: "not_found", message: "No such route" });
+    expect(answer.status).toBe(405);
+    expect(answer.json()).toEqual({ error: "method_not_allowed", message: "Use GET" });
+    expect(answer.headers.get("allow")).toBe("GET");
   });
 });
 

@@ -1,5 +1,5 @@
-export type { ApiConfig } from "./config/load-config.ts";
-export { loadApiConfig } from "./config/load-config.ts";
+export type { ApiConfig } from "./config.ts";
+export { loadApiConfig } from "./config.ts";
 export type { ApiDeps, ApiHandler } from "./handler/api-handler.ts";
 export { createApiHandler } from "./handler/api-handler.ts";
 export type { Item, ItemRecord } from "./items/item.ts";

@@ -1,7 +1,7 @@
 export type { RouteRule } from "@spa-bff/core";
 export { isRouteAllowed, routeRules } from "@spa-bff/core";
-export type { AuthorizerConfig } from "./config/load-config.ts";
-export { loadAuthorizerConfig } from "./config/load-config.ts";
+export type { AuthorizerConfig } from "./config.ts";
+export { loadAuthorizerConfig } from "./config.ts";
 export type { AuthorizerDeps, AuthorizerHandler } from "./handler/authorizer-handler.ts";
 export { createAuthorizerHandler } from "./handler/authorizer-handler.ts";
 export type { AuthorizerContext } from "./policy/build-policy.ts";

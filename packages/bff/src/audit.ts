@@ -24,8 +24,15 @@ export interface AuditFields {
   method?: "hosted" | "branded";
 }
 
+/** Writes one audit line; the routes receive it instead of a logger. */
+export type Audit = (event: AuditEvent, fields?: AuditFields) => void;
+
 /** One structured log line per security event, with the `sub` and the session id's hash (`sid`). */
-export function audit(logger: Logger, event: AuditEvent, fields: AuditFields = {}): void {
+export function createAudit(logger: Logger): Audit {
+  return (event, fields = {}) => audit(logger, event, fields);
+}
+
+function audit(logger: Logger, event: AuditEvent, fields: AuditFields): void {
   logger.info(event, {
     audit: true,
     event,

@@ -1,11 +1,11 @@
+export type { BffHandler } from "./app/bff-function.ts";
+export { createBffFunction } from "./app/bff-function.ts";
+export { createBffHandler } from "./app/bff-handler.ts";
+export type { RouteGroup } from "./app/route-group.ts";
+export type { BffAdapters, BffServices, Clock } from "./app/services.ts";
+export { createServices } from "./app/services.ts";
 export type { BffConfig } from "./config.ts";
 export { loadBffConfig } from "./config.ts";
 export type { FileCredentials, FileStorage, Files, FilesConfig } from "./files/index.ts";
 export { createFileStorage, createFiles, loadFilesConfig } from "./files/index.ts";
-export type { BffDeps, BffHandler } from "./handler.ts";
-export { createBffHandler } from "./handler.ts";
-export { createRoutedHandler } from "./routed-handler.ts";
-export { apiRoutes } from "./routes/api-routes.ts";
-export { authRoutes } from "./routes/auth-routes.ts";
-export { fileRoutes } from "./routes/file-routes.ts";
-export type { BffRoute, RouteGroup } from "./runtime.ts";
+export type { BffRoute } from "./routes/route.ts";

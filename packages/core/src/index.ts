@@ -1,4 +1,4 @@
-export type { RouteRule } from "./api-routes.ts";
+export type { RouteId, RouteRule } from "./api-routes.ts";
 export { isRouteAllowed, routeRules } from "./api-routes.ts";
 export { parseConfig } from "./config.ts";
 export type { AppErrorOptions, ErrorBody, ErrorCode } from "./errors.ts";
@@ -7,18 +7,26 @@ export {
   BadRequestError,
   ConfigError,
   CsrfError,
+  defaultMessages,
   ErrorCodes,
   ForbiddenError,
   IdpError,
   InternalError,
   isAppError,
+  MethodNotAllowedError,
   NotFoundError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
   SessionStoreError,
+  TooManyRequestsError,
   toErrorBody,
   UnauthenticatedError,
+  UnsupportedMediaTypeError,
   UpstreamError,
   UpstreamTimeoutError,
 } from "./errors.ts";
+export type { AsyncService } from "./lazy.ts";
+export { lazy, lazyService } from "./lazy.ts";
 export type { LinkedEnvMap } from "./linked-env.ts";
 export { linkedEnv } from "./linked-env.ts";
 export type { Logger } from "./log.ts";

@@ -4,7 +4,7 @@
  * can import it under SST's platform types (subpath `@spa-bff/core/infra`).
  */
 
-export type { RouteRule } from "./api-routes.ts";
+export type { RouteId, RouteRule } from "./api-routes.ts";
 export { isRouteAllowed, routeRules } from "./api-routes.ts";
 export type { TableDefinition } from "./tables.ts";
 export { createTableInput, itemsTable, rateLimitTable, sessionsTable, tables } from "./tables.ts";

@@ -10,8 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApiHandler, loadApiConfig } from "@spa-bff/api";
 import { createAuthorizerHandler, loadAuthorizerConfig, routeRules } from "@spa-bff/authorizer";
-import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { type BffAdapters, type BffConfig, type BffHandler, createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import { ensureTables, startDynamo } from "./dynamo/index.ts";
 import { type EdgeOptions, startEdge } from "./edge/index.ts";
 import { startGateway } from "./gateway/index.ts";
@@ -41,6 +40,13 @@ export interface PlatformOptions {
   accessTokenTtlSeconds?: number;
   /** Authorizer result cache of the local gateway, in seconds (API Gateway's default is 300). */
   authorizerCacheTtlSeconds?: number;
+  /** The private API the BFF proxies to, instead of the local gateway (a recording stand-in in the proxy's tests). */
+  apiBaseUrl?: string;
+  /**
+   * Adapters (a clock, a logger, a mocked KMS sealer) for a BFF that runs in
+   * this process with these seams; see `Platform.replaceBff`.
+   */
+  bffAdapters?: (config: BffConfig) => Partial<BffAdapters>;
 }
 
 export interface LocalClients {
@@ -63,6 +69,10 @@ export interface Platform {
   };
   /** The BFF's environment as the platform configured it (no secrets are logged from it). */
   bffEnv: Record<string, string>;
+  /** The BFF's parsed configuration. */
+  bffConfig: BffConfig;
+  /** Replaces the edge's BFF by a new instance with these adapters (a cold start: empty caches, no discovery yet). */
+  replaceBff(adapters?: Partial<BffAdapters>): void;
   stop(): Promise<void>;
 }
 
@@ -118,7 +128,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // The edge and the gateway must know their ports before the IdP registers
     // redirect URIs, and the handlers need the IdP's issuer: bind late.
     let s3Endpoint: string | undefined;
-    let bff: ((event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>) | undefined;
+    let bff: BffHandler | undefined;
     const edge = await startEdge({
       port: ports.edge,
       bff: (event, context) => {
@@ -186,7 +196,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       OIDC_CLIENT_ID: clients.web.clientId,
       OIDC_CLIENT_SECRET: clients.web.clientSecret,
       APP_ORIGIN: edge.url,
-      API_BASE_URL: gateway.url,
+      API_BASE_URL: options.apiBaseUrl ?? gateway.url,
       SESSION_TABLE: tableNames.Sessions,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       KEY_PROVIDER: "local",
@@ -196,7 +206,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       S3_ENDPOINT: s3.endpoint,
       ...options.bffEnv,
     };
-    bff = createBffHandler(loadBffConfig(bffEnv));
+    const bffConfig = loadBffConfig(bffEnv);
+    bff = createBffHandler(bffConfig, options.bffAdapters?.(bffConfig) ?? {});
 
     return {
       urls: { app: edge.url, idp: idp.issuer, api: gateway.url, dynamo: dynamo.endpoint, s3: s3.endpoint },
@@ -206,6 +217,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       tables: tableNames,
       parts: { idp, dynamo, gateway, edge, s3 },
       bffEnv,
+      bffConfig,
+      replaceBff: (adapters = {}) => {
+        bff = createBffHandler(bffConfig, adapters);
+      },
       stop: stopAll,
     };
   } catch (error) {

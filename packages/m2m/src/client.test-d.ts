@@ -3,7 +3,7 @@
  * pass to createM2mClient, what request takes and answers, and the error
  * classes. Checked by `npm run typecheck`, never run.
  */
-import type { AppError, ErrorCode } from "@spa-bff/core";
+import type { AppError, AppErrorOptions, ErrorCode } from "@spa-bff/core";
 import { expectTypeOf } from "vitest";
 import {
   createM2mClient,
@@ -46,9 +46,7 @@ expectTypeOf<M2mTokenError>().toExtend<AppError>();
 expectTypeOf<M2mApiError>().toExtend<AppError>();
 expectTypeOf<M2mTokenError["code"]>().toEqualTypeOf<ErrorCode>();
 expectTypeOf<M2mApiError["status"]>().toEqualTypeOf<number>();
-expectTypeOf(M2mTokenError).constructorParameters.toEqualTypeOf<
-  [message: string, options?: { cause?: unknown; details?: Record<string, unknown> }]
->();
+expectTypeOf(M2mTokenError).constructorParameters.toEqualTypeOf<[message: string, options?: AppErrorOptions]>();
 expectTypeOf<M2mTokenError["name"]>().toEqualTypeOf<"M2mTokenError">();
 expectTypeOf<M2mApiError["name"]>().toEqualTypeOf<"M2mApiError">();
 

@@ -1,8 +1,8 @@
-import { createLogger } from "@spa-bff/core";
+import { createLogger, itemsTable } from "@spa-bff/core";
+import { startTestDynamo, type TestDynamo } from "@spa-bff/local/testing";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { loadApiConfig } from "../config/load-config.ts";
-import { type LocalDynamo, startLocalDynamo } from "../test-support/local-dynamo.ts";
+import { loadApiConfig } from "../config.ts";
 import { type ApiHandler, createApiHandler } from "./api-handler.ts";
 
 interface Caller {
@@ -61,7 +61,7 @@ function apiEvent(
 }
 
 describe("items API handler", () => {
-  let dynamo: LocalDynamo;
+  let dynamo: TestDynamo;
   let handle: ApiHandler;
   const logger = createLogger("api-test");
 
@@ -73,7 +73,7 @@ describe("items API handler", () => {
     (await call(apiEvent(caller, "POST", "/items", { body: { title } }))).body as { id: string };
 
   beforeAll(async () => {
-    dynamo = await startLocalDynamo();
+    dynamo = await startTestDynamo({ "Items-test": itemsTable });
     handle = createApiHandler(loadApiConfig({ ITEMS_TABLE: dynamo.tableName, DYNAMODB_ENDPOINT: dynamo.endpoint }), { logger });
   });
   afterAll(() => dynamo.close());
@@ -249,18 +249,21 @@ describe("items API handler", () => {
   it("answers 404 for an unknown route and 405 for a wrong method", async () => {
     expect((await call(apiEvent(alice, "GET", "/nope"))).status).toBe(404);
     const wrong = await call(apiEvent(alice, "PUT", "/items"));
-    expect(wrong).toEqual({ status: 405, body: { error: "method_not_allowed", message: "Method PUT is not allowed on /items" } });
+    expect(wrong).toEqual({ status: 405, body: { error: "method_not_allowed", message: "Use GET, POST" } });
   });
 
-  it("answers 503 with a fixed message when the table is missing, and logs the cause", async () => {
+  it("answers 503 with a fixed message when the table is missing, and logs the cause's class", async () => {
     // Prepare
-    const error = vi.spyOn(logger, "error");
+    const warn = vi.spyOn(logger, "warn");
     const broken = createApiHandler(loadApiConfig({ ITEMS_TABLE: "no-such-table", DYNAMODB_ENDPOINT: dynamo.endpoint }), { logger });
     // Act
     const result = await broken(apiEvent(alice, "GET", "/items"));
     // Assess
     expect(result.statusCode).toBe(503);
     expect(JSON.parse(result.body)).toEqual({ error: "upstream_unavailable", message: "The upstream service is unavailable" });
-    expect(error).toHaveBeenCalledWith("Request failed", expect.objectContaining({ code: "upstream_unavailable" }));
+    expect(warn).toHaveBeenCalledWith(
+      "request failed",
+      expect.objectContaining({ code: "upstream_unavailable", status: 503, causeName: "ResourceNotFoundException" }),
+    );
   });
 });

@@ -7,7 +7,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
-import { UpstreamError } from "@spa-bff/core";
+import { ServiceUnavailableError } from "@spa-bff/core";
 import { fromDynamoKey, type ItemKey, toDynamoKey } from "./cursor.ts";
 import type { ItemRecord } from "./item.ts";
 
@@ -35,13 +35,13 @@ function toRecord(item: Record<string, AttributeValue>): ItemRecord | undefined 
   return { owner, id, title, createdAt, done: item.done?.BOOL ?? false };
 }
 
-function storeError(cause: unknown): UpstreamError {
-  return new UpstreamError("The items store is unavailable", { status: 503, cause });
+function storeError(cause: unknown): ServiceUnavailableError {
+  return new ServiceUnavailableError("The items store is unavailable", { cause });
 }
 
 /**
  * The DynamoDB items store. Any failure other than "not found" becomes a
- * 503 `UpstreamError` with the SDK error kept as `cause` (logged, never sent).
+ * 503 `ServiceUnavailableError` (`upstream_unavailable`) with the SDK error kept as `cause` (logged, never sent).
  */
 export function createItemsStore(client: DynamoDBClient, tableName: string): ItemsStore {
   const page = (items: Record<string, AttributeValue>[] | undefined, last: Record<string, AttributeValue> | undefined): ItemPage => ({

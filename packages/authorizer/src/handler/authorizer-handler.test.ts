@@ -2,9 +2,9 @@ import { createLogger } from "@spa-bff/core";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { exportSPKI, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type AuthorizerConfig, loadAuthorizerConfig } from "../config/load-config.ts";
-import { type FakeIssuer, startFakeIssuer } from "../test-support/fake-issuer.ts";
-import { evaluatePolicy } from "../test-support/iam-policy.ts";
+import { type AuthorizerConfig, loadAuthorizerConfig } from "../config.ts";
+import { type FakeIssuer, startFakeIssuer } from "../testing/fake-issuer.ts";
+import { evaluatePolicy } from "../testing/iam-policy.ts";
 import { type AccessTokenVerifier, createAccessTokenVerifier } from "../token/verifier.ts";
 import { type AuthorizerHandler, createAuthorizerHandler } from "./authorizer-handler.ts";
 

@@ -1,6 +1,6 @@
 import { createLogger, isRouteAllowed, type Logger, type RouteRule, routeRules } from "@spa-bff/core";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
-import type { AuthorizerConfig } from "../config/load-config.ts";
+import type { AuthorizerConfig } from "../config.ts";
 import { buildPolicy, stageArnPrefix, toAuthorizerResult } from "../policy/build-policy.ts";
 import { findAuthorizationHeader, parseBearer } from "../token/parse-bearer.ts";
 import { type RefusalReason, refusalReason } from "../token/refusal-reason.ts";

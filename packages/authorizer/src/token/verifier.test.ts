@@ -1,7 +1,7 @@
 import { FetchError, NonRetryableFetchError } from "aws-jwt-verify/error";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadAuthorizerConfig } from "../config/load-config.ts";
-import { type FakeIssuer, startFakeIssuer } from "../test-support/fake-issuer.ts";
+import { loadAuthorizerConfig } from "../config.ts";
+import { type FakeIssuer, startFakeIssuer } from "../testing/fake-issuer.ts";
 import { discoverJwksUri } from "./discover-jwks-uri.ts";
 import { LoopbackFetcher } from "./loopback-fetcher.ts";
 

@@ -6,7 +6,7 @@ import { type Fetcher, SimpleFetcher } from "aws-jwt-verify/https";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 import { JwtVerifier } from "aws-jwt-verify/jwt-verifier";
-import type { AuthorizerConfig } from "../config/load-config.ts";
+import type { AuthorizerConfig } from "../config.ts";
 import { type AccessTokenClaims, toAccessTokenClaims } from "./access-token-claims.ts";
 import { discoverJwksUri } from "./discover-jwks-uri.ts";
 import { LoopbackFetcher } from "./loopback-fetcher.ts";

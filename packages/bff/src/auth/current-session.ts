@@ -1,30 +1,27 @@
 import { hashId, UnauthenticatedError } from "@spa-bff/core";
-import { AuditEvents, audit } from "../audit.ts";
+import { type Audit, AuditEvents } from "../audit.ts";
 import { SESSION_COOKIE } from "../http/cookies.ts";
-import type { RequestContext } from "../http/request-context.ts";
-import type { BffRuntime } from "../runtime.ts";
-import type { Session } from "../session/types.ts";
+import type { BffRequest } from "../http/request.ts";
+import type { Session, SessionService } from "../session/types.ts";
 
 /**
  * The live session of the request's cookie, or `undefined`. A store or key
  * outage throws `SessionStoreError` (503) so the cookie is kept: an outage
  * must not look like a logout.
  */
-export async function currentSession(runtime: BffRuntime, ctx: RequestContext): Promise<Session | undefined> {
-  const id = ctx.cookies.get(SESSION_COOKIE);
+export async function currentSession(sessions: SessionService, audit: Audit, request: BffRequest): Promise<Session | undefined> {
+  const id = request.cookies.get(SESSION_COOKIE);
   if (!id) return undefined;
-  ctx.logFields.sid = hashId(id);
-  const { sessions } = await runtime.sessionLayer();
-  const session = await sessions.get(id, ctx.now);
+  request.logFields.sid = hashId(id);
+  const session = await sessions.get(id, request.now);
   // The store cannot say which (expired, deleted, tampered or never issued); the hash ties it to the login event.
-  if (!session)
-    audit(runtime.logger, AuditEvents.sessionExpired, { sessionId: id, reason: "unknown_or_expired", requestId: ctx.requestId });
+  if (!session) audit(AuditEvents.sessionExpired, { sessionId: id, reason: "unknown_or_expired", requestId: request.requestId });
   return session;
 }
 
-/** The live session, or 401 `unauthenticated` (the handler then clears a stale cookie). */
-export async function requireSession(runtime: BffRuntime, ctx: RequestContext): Promise<Session> {
-  const session = await currentSession(runtime, ctx);
+/** The live session, or 401 `unauthenticated` (the shell then clears a stale cookie). */
+export async function requireSession(sessions: SessionService, audit: Audit, request: BffRequest): Promise<Session> {
+  const session = await currentSession(sessions, audit, request);
   if (!session) throw new UnauthenticatedError();
   return session;
 }

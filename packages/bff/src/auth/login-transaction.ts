@@ -37,7 +37,7 @@ export async function sealLoginTransaction(sealer: Sealer, transaction: LoginTra
  */
 export async function openLoginTransaction(
   sealer: Sealer,
-  cookies: Map<string, string>,
+  cookies: ReadonlyMap<string, string>,
   state: string | undefined,
 ): Promise<LoginTransaction> {
   if (!state || state.length > 512) throw invalidState('"state" is missing');

@@ -1,29 +1,35 @@
-import { AuditEvents, audit } from "../audit.ts";
-import { SESSION_COOKIE, serializeCookie } from "../http/cookies.ts";
-import type { RequestContext } from "../http/request-context.ts";
-import type { BffRuntime } from "../runtime.ts";
-import type { Session, SessionUser, TokenSet } from "../session/types.ts";
+import { type Audit, AuditEvents } from "../audit.ts";
+import { SESSION_COOKIE } from "../http/cookies.ts";
+import type { BffRequest } from "../http/request.ts";
+import type { Session, SessionService, SessionUser, TokenSet } from "../session/types.ts";
+
+/** What starting a session needs: the sessions, the audit line and how long the cookie lives. */
+export interface SessionStarter {
+  sessions: SessionService;
+  audit: Audit;
+  /** The session cookie's Max-Age: the absolute lifetime. */
+  cookieMaxAge: number;
+}
 
 /**
  * Ends whatever session the browser had and starts a brand-new one for a
  * user who has just logged in, by either login (the code-flow callback or
  * the branded sign-in): a new random id every time, so an id planted before
- * the login is worth nothing afterwards (no fixation). Queues the session
- * cookie on the request and writes the `auth.login` audit line.
+ * the login is worth nothing afterwards (no fixation). Sets the session
+ * cookie and writes the `auth.login` audit line.
  *
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#renew-the-session-id-after-any-privilege-level-change
  */
 export async function startSession(
-  runtime: BffRuntime,
-  ctx: RequestContext,
+  starter: SessionStarter,
+  request: BffRequest,
   login: { user: SessionUser; tokens: TokenSet },
   method: "hosted" | "branded",
 ): Promise<Session> {
-  const { sessions } = await runtime.sessionLayer();
-  const previous = ctx.cookies.get(SESSION_COOKIE);
-  if (previous) await sessions.delete(previous);
-  const session = await sessions.create(login, ctx.now);
-  audit(runtime.logger, AuditEvents.login, { sub: session.user.sub, sessionId: session.id, requestId: ctx.requestId, method });
-  ctx.responseCookies.push(serializeCookie(SESSION_COOKIE, session.id, { maxAge: runtime.config.session.absoluteSeconds }));
+  const previous = request.cookies.get(SESSION_COOKIE);
+  if (previous) await starter.sessions.delete(previous);
+  const session = await starter.sessions.create(login, request.now);
+  starter.audit(AuditEvents.login, { sub: session.user.sub, sessionId: session.id, requestId: request.requestId, method });
+  request.setCookie(SESSION_COOKIE, session.id, { maxAge: starter.cookieMaxAge });
   return session;
 }

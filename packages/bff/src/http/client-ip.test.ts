@@ -1,11 +1,16 @@
+import { createLogger } from "@spa-bff/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { clientIp } from "./client-ip.ts";
-import type { RequestContext } from "./request-context.ts";
+import { type BffRequest, createBffRequest } from "./request.ts";
 
-function ctxWith(headers: Record<string, string>, sourceIp = "130.176.1.1"): RequestContext {
-  const event = { headers, requestContext: { http: { sourceIp } } } as unknown as APIGatewayProxyEventV2;
-  return { event } as RequestContext;
+function ctxWith(headers: Record<string, string>, sourceIp = "130.176.1.1"): BffRequest {
+  const event = {
+    rawPath: "/auth/signin",
+    headers,
+    requestContext: { http: { method: "POST", sourceIp } },
+  } as unknown as APIGatewayProxyEventV2;
+  return createBffRequest(event, "req-1", 0, createLogger("client-ip-test"));
 }
 
 describe("clientIp", () => {

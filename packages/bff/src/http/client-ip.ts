@@ -1,4 +1,4 @@
-import type { RequestContext } from "./request-context.ts";
+import type { BffRequest } from "./request.ts";
 
 /**
  * The browser's IP address, for per-IP rate limits. Behind CloudFront the
@@ -8,8 +8,8 @@ import type { RequestContext } from "./request-context.ts";
  * trustworthy only because the function URL accepts nothing but CloudFront
  * (origin access control); the local edge sets it the same way.
  */
-export function clientIp(ctx: RequestContext): string {
-  const viewer = ctx.event.headers?.["x-viewer-ip"]?.trim();
+export function clientIp(request: BffRequest): string {
+  const viewer = request.headers["x-viewer-ip"]?.trim();
   if (viewer && /^[0-9a-fA-F.:]{2,45}$/.test(viewer)) return viewer;
-  return ctx.event.requestContext?.http?.sourceIp || "unknown";
+  return request.event.requestContext?.http?.sourceIp || "unknown";
 }

@@ -1,45 +1,69 @@
 import { UpstreamError, UpstreamTimeoutError } from "@spa-bff/core";
-import type { BffResult } from "../http/respond.ts";
+import type { HttpResponse } from "@spa-bff/core/http";
 import { browserResponseHeaders, isTextContentType } from "./headers.ts";
+import { upstreamUrlOf } from "./path.ts";
 
+/** One call to the private API, on a path already checked by `upstreamPathOf`. */
 export interface UpstreamRequest {
-  url: URL;
+  /** The API path without its leading slash (`items/42`). */
+  path: string;
+  rawQuery: string | undefined;
   method: string;
   headers: Record<string, string>;
   body: Buffer | undefined;
+}
+
+/** The private API as the proxy sees it. */
+export interface Upstream {
+  call(request: UpstreamRequest): Promise<HttpResponse>;
+}
+
+export interface UpstreamOptions {
+  /** The API's base URL with its stage path, without a trailing slash. */
+  baseUrl: string;
+  /** Covers the whole exchange, body included; below the Lambda timeout, so the browser gets a 504, not a platform error. */
   timeoutMs: number;
+  fetch?: typeof fetch;
 }
 
 /**
  * Calls the API and shapes its answer for the browser: status and body kept
- * (binary as base64), allowlisted headers only. Redirects are not followed.
- * The timeout covers the whole exchange, body included, and stays below the
- * Lambda timeout so the browser gets a 504, not a platform error.
+ * (binary as base64), allowlisted headers only. Redirects are not followed,
+ * and no host, port or scheme can come from the request.
+ *
+ * @example
+ * const upstream = createUpstream({ baseUrl: config.apiBaseUrl, timeoutMs: 8000 });
  */
-export async function callUpstream(fetchImpl: typeof fetch, request: UpstreamRequest): Promise<BffResult> {
-  const signal = AbortSignal.timeout(request.timeoutMs);
-  let response: Response;
-  let bytes: Buffer;
-  try {
-    response = await fetchImpl(request.url, {
-      method: request.method,
-      headers: request.headers,
-      ...(request.body && request.body.length > 0 ? { body: request.body } : {}),
-      redirect: "manual",
-      signal,
-    });
-    bytes = Buffer.from(await response.arrayBuffer());
-  } catch (error) {
-    if (signal.aborted) throw new UpstreamTimeoutError(undefined, { cause: error });
-    throw new UpstreamError(undefined, { cause: error });
-  }
-  const headers = browserResponseHeaders(response.headers);
-  headers["cache-control"] ??= "no-store";
-  const text = isTextContentType(headers["content-type"]);
+export function createUpstream(options: UpstreamOptions): Upstream {
+  const fetchImpl = options.fetch ?? fetch;
   return {
-    statusCode: response.status,
-    headers,
-    body: text ? bytes.toString("utf8") : bytes.toString("base64"),
-    isBase64Encoded: !text,
+    async call(request) {
+      const url = upstreamUrlOf(options.baseUrl, request.path, request.rawQuery);
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      let response: Response;
+      let bytes: Buffer;
+      try {
+        response = await fetchImpl(url, {
+          method: request.method,
+          headers: request.headers,
+          ...(request.body && request.body.length > 0 ? { body: request.body } : {}),
+          redirect: "manual",
+          signal,
+        });
+        bytes = Buffer.from(await response.arrayBuffer());
+      } catch (error) {
+        if (signal.aborted) throw new UpstreamTimeoutError(undefined, { cause: error });
+        throw new UpstreamError(undefined, { cause: error });
+      }
+      const headers = browserResponseHeaders(response.headers);
+      headers["cache-control"] ??= "no-store";
+      const text = isTextContentType(headers["content-type"]);
+      return {
+        statusCode: response.status,
+        headers,
+        body: text ? bytes.toString("utf8") : bytes.toString("base64"),
+        isBase64Encoded: !text,
+      };
+    },
   };
 }

@@ -1,14 +1,22 @@
-import { createLogger, IdpError, UnauthenticatedError } from "@spa-bff/core";
+import { IdpError, UnauthenticatedError } from "@spa-bff/core";
 import { describe, expect, it, vi } from "vitest";
 import type { OidcClient } from "../auth/oidc-client.ts";
 import { OidcRejectedError } from "../auth/oidc-errors.ts";
+import { hashSessionId } from "../session/session-id.ts";
 import type { Session, TokenSet } from "../session/types.ts";
-import { createMemorySessions, type MemorySessions } from "../testing/memory-sessions.ts";
+import { memorySessionLayer } from "../testing/fixtures.ts";
 import { createTokenRefresher, needsRefresh } from "./token-refresher.ts";
 
 const now = 1_800_000_000;
-const logger = createLogger("refresh-test");
-vi.spyOn(logger, "info").mockImplementation(() => {});
+const audit = vi.fn();
+
+/** The session rules over one in-memory store, shared by every "instance" of a test. */
+type MemorySessions = ReturnType<typeof memorySessionLayer>["sessions"] & { stored(id: string): boolean };
+
+function createMemorySessions(): MemorySessions {
+  const { sessions, store } = memorySessionLayer();
+  return Object.assign(sessions, { stored: (id: string) => store.records.has(hashSessionId(id)) });
+}
 
 function fakeOidc(refresh: (tokens: TokenSet) => Promise<TokenSet>): OidcClient & { refresh: ReturnType<typeof vi.fn> } {
   const unused = () => Promise.reject(new Error("not used"));
@@ -22,7 +30,7 @@ function fakeOidc(refresh: (tokens: TokenSet) => Promise<TokenSet>): OidcClient 
 }
 
 function instance(sessions: MemorySessions, oidc: OidcClient) {
-  return createTokenRefresher({ sessions: async () => sessions, oidc, logger, skewSeconds: 60 });
+  return createTokenRefresher({ sessions, idp: oidc, audit, skewSeconds: 60 });
 }
 
 async function expiringSession(sessions: MemorySessions): Promise<Session> {
@@ -119,7 +127,7 @@ describe("createTokenRefresher", () => {
     const result = await instance(sessions, oidcB)(stale, now, "rb");
     // Assess
     expect(result.tokens.accessToken).toBe("a-at");
-    expect(sessions.items.has(stale.id)).toBe(true);
+    expect(sessions.stored(stale.id)).toBe(true);
   });
 
   it("ends the session when the IdP rejects the refresh: session_expired", async () => {
@@ -134,7 +142,7 @@ describe("createTokenRefresher", () => {
     // Assess
     expect(error).toBeInstanceOf(UnauthenticatedError);
     expect(error).toMatchObject({ code: "session_expired", status: 401, message: "The session has expired, log in again" });
-    expect(sessions.items.has(session.id)).toBe(false);
+    expect(sessions.stored(session.id)).toBe(false);
   });
 
   it("keeps the session when the IdP is unreachable: idp_unavailable", async () => {
@@ -149,7 +157,7 @@ describe("createTokenRefresher", () => {
     // Assess
     expect(error).toBeInstanceOf(IdpError);
     expect(error).toMatchObject({ code: "idp_unavailable", status: 502 });
-    expect(sessions.items.has(session.id)).toBe(true);
+    expect(sessions.stored(session.id)).toBe(true);
   });
 
   it("ends the request with session_expired when the session was deleted meanwhile (logout)", async () => {

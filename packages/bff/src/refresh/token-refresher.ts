@@ -1,15 +1,14 @@
-import type { Logger } from "@spa-bff/core";
 import { ErrorCodes, SessionStoreError, UnauthenticatedError } from "@spa-bff/core";
-import { AuditEvents, audit } from "../audit.ts";
+import { type Audit, AuditEvents } from "../audit.ts";
 import type { OidcClient } from "../auth/oidc-client.ts";
 import { OidcRejectedError } from "../auth/oidc-errors.ts";
 import type { Session, SessionService } from "../session/types.ts";
 import { createSingleFlight } from "./single-flight.ts";
 
 export interface TokenRefresherOptions {
-  sessions: () => Promise<SessionService>;
-  oidc: OidcClient;
-  logger: Logger;
+  sessions: SessionService;
+  idp: Pick<OidcClient, "refresh">;
+  audit: Audit;
   skewSeconds: number;
 }
 
@@ -34,33 +33,32 @@ export type EnsureFresh = (session: Session, now: number, requestId: string) => 
  */
 export function createTokenRefresher(options: TokenRefresherOptions): EnsureFresh {
   const flight = createSingleFlight<Session>();
-  const { skewSeconds, logger } = options;
+  const { skewSeconds, audit, sessions } = options;
 
   const refresh = async (session: Session, now: number, requestId: string): Promise<Session> => {
-    const sessions = await options.sessions();
     // Another instance may have refreshed since this request read the session: a GetItem is cheaper than a refresh grant.
     const latest = await sessions.get(session.id, now);
     if (!latest) throw expired();
     if (!needsRefresh(latest, now, skewSeconds)) return latest;
     let tokens: Session["tokens"];
     try {
-      tokens = await options.oidc.refresh(latest.tokens, now);
+      tokens = await options.idp.refresh(latest.tokens, now);
     } catch (error) {
       const reason = error instanceof OidcRejectedError ? error.reason : "idp_unavailable";
-      audit(logger, AuditEvents.refreshFailed, { sub: latest.user.sub, sessionId: latest.id, reason, requestId });
+      audit(AuditEvents.refreshFailed, { sub: latest.user.sub, sessionId: latest.id, reason, requestId });
       if (!(error instanceof OidcRejectedError)) throw error;
       // With refresh-token rotation, another instance's refresh makes ours fail: its tokens are in the store.
       const current = await sessions.get(session.id, now);
       if (current && !needsRefresh(current, now, skewSeconds)) return current;
       await sessions.delete(session.id);
-      audit(logger, AuditEvents.sessionExpired, { sub: latest.user.sub, sessionId: latest.id, reason: "refresh_rejected", requestId });
+      audit(AuditEvents.sessionExpired, { sub: latest.user.sub, sessionId: latest.id, reason: "refresh_rejected", requestId });
       throw expired();
     }
     let base = latest;
     for (let attempt = 0; attempt < writeAttempts; attempt++) {
       const result = await sessions.updateTokens(base, tokens, now);
       if (result.ok) {
-        audit(logger, AuditEvents.refresh, { sub: base.user.sub, sessionId: base.id, requestId });
+        audit(AuditEvents.refresh, { sub: base.user.sub, sessionId: base.id, requestId });
         return result.session;
       }
       if (!result.current) throw expired();
@@ -77,5 +75,5 @@ export function createTokenRefresher(options: TokenRefresherOptions): EnsureFres
 }
 
 function expired(): UnauthenticatedError {
-  return new UnauthenticatedError("The session has expired, log in again", { code: ErrorCodes.sessionExpired });
+  return new UnauthenticatedError(undefined, { code: ErrorCodes.sessionExpired });
 }

@@ -1,14 +1,23 @@
-import { type AppError, ErrorCodes, IdpError } from "@spa-bff/core";
-import { AuditEvents, audit } from "../audit.ts";
+import { IdpError } from "@spa-bff/core";
+import { redirect } from "@spa-bff/core/http";
+import { type Audit, AuditEvents } from "../audit.ts";
 import { LOGIN_TRANSACTION_SECONDS, loginCookieName, openLoginTransaction } from "../auth/login-transaction.ts";
+import type { OidcClient } from "../auth/oidc-client.ts";
 import { OidcRejectedError } from "../auth/oidc-errors.ts";
 import { withAuthError } from "../auth/return-to.ts";
-import { startSession } from "../auth/start-session.ts";
-import { clearCookie } from "../http/cookies.ts";
+import { type SessionStarter, startSession } from "../auth/start-session.ts";
 import { assertSameSite } from "../http/csrf.ts";
-import type { RequestContext } from "../http/request-context.ts";
-import { type BffResult, redirect } from "../http/respond.ts";
-import type { BffRuntime } from "../runtime.ts";
+import type { Sealer } from "../session/types.ts";
+import type { BffRoute } from "./route.ts";
+
+export interface CallbackDeps extends SessionStarter {
+  idp: Pick<OidcClient, "redeemCode">;
+  sealer: Sealer;
+  audit: Audit;
+  appOrigin: string;
+  /** The registered redirect URI, which the code is redeemed against. */
+  redirectUri: string;
+}
 
 /**
  * GET /auth/callback?code&state: checks the state against this browser's
@@ -18,40 +27,44 @@ import type { BffRuntime } from "../runtime.ts";
  * failure (IdP error, refused code, IdP down) redirects to `returnTo` with
  * `auth_error=<code>`. Either way no session is created.
  */
-export async function callback(runtime: BffRuntime, ctx: RequestContext): Promise<BffResult> {
-  assertSameSite(ctx.headers, runtime.config.appOrigin, true);
-  const query = ctx.event.queryStringParameters ?? {};
-  const { sealer } = await runtime.sessionLayer();
-  const transaction = await openLoginTransaction(sealer, ctx.cookies, query.state);
-  ctx.responseCookies.push(clearCookie(loginCookieName(transaction.state)));
+export function callbackRoute(deps: CallbackDeps): BffRoute {
+  return {
+    method: "GET",
+    path: "/auth/callback",
+    handler: async (request) => {
+      assertSameSite(request.headers, deps.appOrigin, true);
+      const query = request.event.queryStringParameters ?? {};
+      const transaction = await openLoginTransaction(deps.sealer, request.cookies, query.state);
+      request.clearCookie(loginCookieName(transaction.state));
 
-  const fail = (reason: string, code: string): BffResult => {
-    audit(runtime.logger, AuditEvents.loginFailed, { reason, requestId: ctx.requestId });
-    return redirect(withAuthError(transaction.returnTo, code));
+      const fail = (reason: string, code: string) => {
+        deps.audit(AuditEvents.loginFailed, { reason, requestId: request.requestId });
+        return redirect(withAuthError(transaction.returnTo, code));
+      };
+
+      if (request.now - transaction.createdAt > LOGIN_TRANSACTION_SECONDS) return fail("login_expired", "login_expired");
+      if (query.error) {
+        const code = /^[a-z_]{1,64}$/.test(query.error) ? query.error : "login_failed";
+        return fail(code, code);
+      }
+      if (!query.code) return fail("missing_code", "login_failed");
+
+      const callbackUrl = new URL(deps.redirectUri);
+      callbackUrl.search = request.event.rawQueryString ?? "";
+      let result: Awaited<ReturnType<OidcClient["redeemCode"]>>;
+      try {
+        result = await deps.idp.redeemCode(
+          callbackUrl,
+          { state: transaction.state, nonce: transaction.nonce, codeVerifier: transaction.codeVerifier },
+          request.now,
+        );
+      } catch (error) {
+        if (error instanceof OidcRejectedError) return fail(error.reason, "login_failed");
+        if (error instanceof IdpError) return fail("idp_unavailable", "idp_unavailable");
+        throw error;
+      }
+      await startSession(deps, request, result, "hosted");
+      return redirect(transaction.returnTo);
+    },
   };
-
-  if (ctx.now - transaction.createdAt > LOGIN_TRANSACTION_SECONDS) return fail("login_expired", "login_expired");
-  if (query.error) {
-    const code = /^[a-z_]{1,64}$/.test(query.error) ? query.error : "login_failed";
-    return fail(code, code);
-  }
-  if (!query.code) return fail("missing_code", ErrorCodes.loginFailed);
-
-  const callbackUrl = new URL(runtime.config.redirectUri);
-  callbackUrl.search = ctx.event.rawQueryString ?? "";
-  let result: Awaited<ReturnType<typeof runtime.oidc.redeemCode>>;
-  try {
-    result = await runtime.oidc.redeemCode(
-      callbackUrl,
-      { state: transaction.state, nonce: transaction.nonce, codeVerifier: transaction.codeVerifier },
-      ctx.now,
-    );
-  } catch (error) {
-    if (error instanceof OidcRejectedError) return fail(error.reason, ErrorCodes.loginFailed);
-    if (error instanceof IdpError) return fail("idp_unavailable", ErrorCodes.idp);
-    throw error as AppError;
-  }
-
-  await startSession(runtime, ctx, result, "hosted");
-  return redirect(transaction.returnTo);
 }

@@ -1,14 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { createLogger } from "@spa-bff/core";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createBffHandler } from "../app/bff-handler.ts";
 import { loadBffConfig } from "../config.ts";
 import { createFiles } from "../files/create-files.ts";
-import { createBffHandler } from "../handler.ts";
-import { createLocalKeyProvider, createSealer } from "../session/index.ts";
-import { functionUrlEvent, handlerEnv, testNow } from "../testing/fixtures.ts";
-import { createMemorySessions } from "../testing/memory-sessions.ts";
+import { functionUrlEvent, handlerEnv, memorySessionLayer, testNow } from "../testing/fixtures.ts";
 import { keyFromPath } from "./files.ts";
 
 const baseEnv = { ...handlerEnv, AWS_REGION: "eu-west-1" };
@@ -42,8 +39,7 @@ function stsAnswers(expiresAt: number) {
 
 async function setup(options: { idToken?: string | null; env?: Record<string, string> } = {}) {
   const bffConfig = options.env ? loadBffConfig({ ...baseEnv, ...options.env }) : config;
-  const sessions = createMemorySessions(bffConfig.session);
-  const sealer = createSealer(createLocalKeyProvider({ key: randomBytes(32) }));
+  const { store, sealer, sessions } = memorySessionLayer(bffConfig.session);
   const logger = createLogger("bff-files-unit");
   const logged: string[] = [];
   for (const level of ["debug", "info", "warn", "error"] as const)
@@ -51,11 +47,11 @@ async function setup(options: { idToken?: string | null; env?: Record<string, st
   const clock = { now: start };
   const files = bffConfig.files ? createFiles(bffConfig.files, { stsClient: new STSClient({ region: "eu-west-1" }) }) : undefined;
   const handler = createBffHandler(bffConfig, {
-    sessions,
+    sessionStore: store,
     sealer,
     logger,
-    now: () => clock.now,
-    oidcFetch: vi.fn(async () => {
+    clock: () => clock.now,
+    idpFetch: vi.fn(async () => {
       throw new TypeError("fetch failed");
     }) as unknown as typeof fetch,
     ...(files ? { files } : {}),
@@ -72,7 +68,9 @@ async function setup(options: { idToken?: string | null; env?: Record<string, st
     },
     start,
   );
-  return { handler, sessions, session, logged, clock };
+  /** The file credentials the session holds now. */
+  const storedCredentials = async () => (await sessions.get(session.id, clock.now))?.tokens.fileCredentials;
+  return { handler, store, session, logged, clock, storedCredentials };
 }
 
 const upload = { name: "holiday photo.png", contentType: "image/png", size: 2048 };
@@ -119,7 +117,7 @@ describe("file routes", () => {
   it("keeps the credentials in the session and asks STS again only shortly before they expire", async () => {
     // Prepare
     stsAnswers(start + 900);
-    const { handler, sessions, session, clock } = await setup();
+    const { handler, session, clock, storedCredentials } = await setup();
     // Act
     await handler(event("POST", "/files/uploads", { cookie: session.id, body: upload }));
     clock.now = start + 600;
@@ -131,19 +129,19 @@ describe("file routes", () => {
     expect(second.statusCode).toBe(201);
     expect(cachedCalls).toBe(1);
     expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)).toHaveLength(2);
-    expect(sessions.items.get(session.id)?.tokens.fileCredentials).toEqual({ ...stsSecrets, expiresAt: start + 900 });
+    expect(await storedCredentials()).toEqual({ ...stsSecrets, expiresAt: start + 900 });
   });
 
   it("still answers when another request wrote the session first (a lost race keeps the credentials it has)", async () => {
     // Prepare
     stsAnswers(start + 900);
-    const { handler, sessions, session } = await setup();
-    vi.spyOn(sessions, "updateTokens").mockResolvedValue({ ok: false, current: undefined });
+    const { handler, store, session, storedCredentials } = await setup();
+    vi.spyOn(store, "replaceTokens").mockResolvedValue(undefined);
     // Act
     const response = await handler(event("POST", "/files/uploads", { cookie: session.id, body: upload }));
     // Assess
     expect(response.statusCode).toBe(201);
-    expect(sessions.items.get(session.id)?.tokens.fileCredentials).toBeUndefined();
+    expect(await storedCredentials()).toBeUndefined();
   });
 
   it("never sends the secret key or the ID token to the browser, nor logs any credential", async () => {
@@ -278,13 +276,13 @@ describe("file routes", () => {
     const refused = new Error(`InvalidIdentityToken: ${idToken}`);
     refused.name = "InvalidIdentityTokenException";
     sts.on(AssumeRoleWithWebIdentityCommand).rejects(refused);
-    const { handler, sessions, session, logged } = await setup();
+    const { handler, session, logged, storedCredentials } = await setup();
     // Act
     const response = await handler(event("POST", "/files/uploads", { cookie: session.id, body: upload }));
     // Assess
     expect(response.statusCode).toBe(403);
     expect(body(response)).toEqual({ error: "forbidden", message: "File storage is not available to this account" });
-    expect(sessions.items.get(session.id)?.tokens.fileCredentials).toBeUndefined();
+    expect(await storedCredentials()).toBeUndefined();
     expect(logged.join("\n")).not.toContain(idToken);
   });
 

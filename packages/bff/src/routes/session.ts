@@ -1,28 +1,40 @@
+import { json } from "@spa-bff/core/http";
+import type { Audit } from "../audit.ts";
 import { currentSession } from "../auth/current-session.ts";
-import { clearCookie, SESSION_COOKIE } from "../http/cookies.ts";
+import { SESSION_COOKIE } from "../http/cookies.ts";
 import { assertCsrfHeader, assertSameSite } from "../http/csrf.ts";
-import type { RequestContext } from "../http/request-context.ts";
-import { type BffResult, json } from "../http/respond.ts";
-import type { BffRuntime } from "../runtime.ts";
-import type { Session, SessionUser } from "../session/types.ts";
+import type { Session, SessionService, SessionUser } from "../session/types.ts";
+import type { BffRoute } from "./route.ts";
+
+export interface SessionInfoDeps {
+  sessions: SessionService;
+  audit: Audit;
+  appOrigin: string;
+  /** Which login the SPA offers when nobody is logged in. */
+  loginMode: "hosted" | "branded";
+}
 
 /**
  * GET /auth/session: who is logged in, from the session alone (no IdP
  * call). Sends only `sub`, `name` and `email`, never a token or other claim.
- * Slides the idle deadline (throttled by the session layer).
+ * Slides the idle deadline (throttled by the session rules).
  */
-export async function sessionInfo(runtime: BffRuntime, ctx: RequestContext): Promise<BffResult> {
-  assertCsrfHeader(ctx.headers);
-  assertSameSite(ctx.headers, runtime.config.appOrigin);
-  const found = await currentSession(runtime, ctx);
-  if (!found) {
-    if (ctx.cookies.has(SESSION_COOKIE)) ctx.responseCookies.push(clearCookie(SESSION_COOKIE));
-    // Which login the SPA offers: the Log in button (hosted) or its own sign-in form (branded).
-    return json(200, { authenticated: false, login: runtime.config.login.mode });
-  }
-  const { sessions } = await runtime.sessionLayer();
-  const session = await sessions.touchIfDue(found, ctx.now);
-  return json(200, describeSession(session));
+export function sessionRoute(deps: SessionInfoDeps): BffRoute {
+  return {
+    method: "GET",
+    path: "/auth/session",
+    handler: async (request) => {
+      assertCsrfHeader(request.headers);
+      assertSameSite(request.headers, deps.appOrigin);
+      const found = await currentSession(deps.sessions, deps.audit, request);
+      if (!found) {
+        request.clearCookie(SESSION_COOKIE);
+        // Which login the SPA offers: the Log in button (hosted) or its own sign-in form (branded).
+        return json(200, { authenticated: false, login: deps.loginMode });
+      }
+      return json(200, describeSession(await deps.sessions.touchIfDue(found, request.now)));
+    },
+  };
 }
 
 /** The logged-in answer of `/auth/session` (also sent after a branded sign-in): `sub`, `name`, `email` and the deadline only. */

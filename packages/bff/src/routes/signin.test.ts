@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { createLogger, rateLimitTable, sessionsTable } from "@spa-bff/core";
+import { startTestDynamo, type TestDynamo } from "@spa-bff/local/testing";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createBffHandler } from "../app/bff-handler.ts";
 import { loadBffConfig } from "../config.ts";
-import { createBffHandler } from "../handler.ts";
 import { createLocalKeyProvider, createSealer } from "../session/index.ts";
 import { INVALID_CREDENTIALS_MESSAGE } from "../signin/errors.ts";
 import { CODE_FAILED_MESSAGE } from "../signin/signin-service.ts";
 import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "../signin/testing/fake-cognito.ts";
-import { startDynalite, type TestDynamo } from "../testing/dynalite.ts";
 
 const origin = "https://app.example";
 const SIGNIN_TABLE = "SignInAttempts-routes";
@@ -28,7 +28,7 @@ let testCounter = 0;
 
 beforeAll(async () => {
   // One dynalite for the real session store and the real attempt counters.
-  dynamo = await startDynalite({ "Sessions-test": sessionsTable, [SIGNIN_TABLE]: rateLimitTable });
+  dynamo = await startTestDynamo({ "Sessions-test": sessionsTable, [SIGNIN_TABLE]: rateLimitTable });
 });
 
 afterAll(async () => {
@@ -75,7 +75,7 @@ function setup(loginMode: "hosted" | "branded" = "branded") {
     sealer: createSealer(createLocalKeyProvider({ key: randomBytes(32) })),
     cognito: fake.client,
     logger,
-    now: () => now,
+    clock: () => now,
   });
   const ip = `203.0.113.${testCounter}`;
   return { handler, logged, ip, cognito: fake };

@@ -1,3 +1,5 @@
+export type { DynamoSessionStoreOptions } from "./dynamo-session-store.ts";
+export { createDynamoSessionStore } from "./dynamo-session-store.ts";
 export type { EnvelopeParts } from "./envelope.ts";
 export { formatEnvelope, parseEnvelope } from "./envelope.ts";
 export { EnvelopeError } from "./errors.ts";
@@ -9,8 +11,9 @@ export { createLocalKeyProvider, rotateLocalKeyFile } from "./local-key-provider
 export type { SealerOptions } from "./sealer.ts";
 export { createSealer } from "./sealer.ts";
 export { generateSessionId, hashSessionId, isWellFormedSessionId } from "./session-id.ts";
-export type { SessionServiceOptions } from "./session-service.ts";
-export { createSessionService } from "./session-service.ts";
+export type { SessionStore, StoredSession, TouchUpdate } from "./session-store.ts";
+export type { SessionsOptions } from "./sessions.ts";
+export { createSessions } from "./sessions.ts";
 export type {
   DataKey,
   KeyContext,

@@ -67,8 +67,6 @@ export interface SessionService {
   /** Replaces the tokens if the stored version is still `session.version`; otherwise reports the current session. */
   updateTokens(session: Session, tokens: TokenSet, now: number): Promise<UpdateResult>;
   delete(id: string): Promise<void>;
-  /** Deletes every session of a user (revoke all, back-channel logout); returns how many. */
-  deleteAllForSub(sub: string): Promise<number>;
 }
 
 /** Context bound into every data key (KMS encryption context) and checked on decrypt. */

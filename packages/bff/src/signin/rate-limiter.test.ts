@@ -1,14 +1,14 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { rateLimitTable, SessionStoreError } from "@spa-bff/core";
+import { startTestDynamo, type TestDynamo } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDynalite, type TestDynamo } from "../testing/dynalite.ts";
 import { isLocked, lockAfterFailures, subjectId, windowStart } from "./rate-limit-policy.ts";
 import { createDynamoRateLimiter } from "./rate-limiter.ts";
 
 let dynamo: TestDynamo;
 
 beforeAll(async () => {
-  dynamo = await startDynalite({ "SignInAttempts-test": rateLimitTable });
+  dynamo = await startTestDynamo({ "SignInAttempts-test": rateLimitTable });
 });
 
 afterAll(async () => {

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { InitiateAuthCommand, InternalErrorException, RespondToAuthChallengeCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { BadRequestError, createLogger, IdpError, rateLimitTable } from "@spa-bff/core";
 import { captureOutput } from "@spa-bff/core/testing";
+import { startTestDynamo, type TestDynamo } from "@spa-bff/local/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLocalKeyProvider } from "../session/local-key-provider.ts";
 import { createSealer } from "../session/sealer.ts";
-import { startDynalite, type TestDynamo } from "../testing/dynalite.ts";
 import { createCognitoSignInClient } from "./cognito-signin-client.ts";
 import { INVALID_CREDENTIALS_MESSAGE, SignInFailedError, SignInLockedError } from "./errors.ts";
 import { createDynamoRateLimiter } from "./rate-limiter.ts";
@@ -26,7 +26,7 @@ let fake: ReturnType<typeof createFakeCognito>;
 let tableCounter = 0;
 
 beforeAll(async () => {
-  dynamo = await startDynalite({ "SignInAttempts-test": rateLimitTable });
+  dynamo = await startTestDynamo({ "SignInAttempts-test": rateLimitTable });
 });
 
 afterAll(async () => {

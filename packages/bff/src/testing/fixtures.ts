@@ -2,7 +2,13 @@
  * Test support (not exported): the environments, events and assertion
  * helpers the BFF's unit tests share, so each test states only what differs.
  */
+import { randomBytes } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { createLocalKeyProvider } from "../session/local-key-provider.ts";
+import { createSealer } from "../session/sealer.ts";
+import { createSessions } from "../session/sessions.ts";
+import type { SessionPolicy } from "../session/types.ts";
+import { createMemorySessionStore } from "./memory-session-store.ts";
 
 /** The SPA's origin in handler tests. */
 export const testOrigin = "https://app.example";
@@ -68,4 +74,12 @@ export function functionUrlEvent(method: string, rawPath: string, init: EventIni
     body: init.body === undefined || typeof init.body === "string" ? init.body : JSON.stringify(init.body),
     isBase64Encoded: init.base64 ?? false,
   } as unknown as APIGatewayProxyEventV2;
+}
+
+/** The real session rules over an in-memory store, sealed under a random in-memory key: what the HTTP layer's unit tests run on. */
+export function memorySessionLayer(policy: SessionPolicy = { idleSeconds: 1800, absoluteSeconds: 28800, touchIntervalSeconds: 300 }) {
+  const store = createMemorySessionStore();
+  const sealer = createSealer(createLocalKeyProvider({ key: randomBytes(32) }));
+  const sessions = createSessions({ store, sealer, policy });
+  return { store, sealer, sessions };
 }

@@ -52,6 +52,11 @@ async function enableTtl(client: DynamoDBClient, tableName: string, attributeNam
  * await ensureTables(dynamo.endpoint, { Sessions: "local-sessions", Items: "local-items", SignInAttempts: "local-signin-attempts" });
  */
 export async function ensureTables(endpoint: string, names: TableNames): Promise<void> {
+  await createTables(endpoint, Object.fromEntries(tables.map((def) => [names[def.name], def])));
+}
+
+/** Creates the given tables (physical name → definition) where missing, then waits until each is ACTIVE. */
+export async function createTables(endpoint: string, definitions: Readonly<Record<string, TableDefinition>>): Promise<void> {
   // Only ever a local server: this must never create tables in an AWS account by accident.
   if (!isLoopbackUrl(endpoint)) throw new ConfigError(`Invalid local DynamoDB endpoint "${endpoint}". Expected: a loopback http(s) URL`);
   const client = new DynamoDBClient({
@@ -61,10 +66,14 @@ export async function ensureTables(endpoint: string, names: TableNames): Promise
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   try {
-    for (const def of tables) {
-      const tableName = names[def.name];
+    for (const [tableName, def] of Object.entries(definitions)) {
       if (!(await tableExists(client, tableName))) await createTable(client, def, tableName);
-      if ("ttl" in def && def.ttl) await enableTtl(client, tableName, def.ttl);
+      if (def.ttl) await enableTtl(client, tableName, def.ttl);
+      // dynalite flips a new table (and its indexes) to ACTIVE on the next tick; poll the state, no sleeping.
+      for (;;) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+        if (Table?.TableStatus === "ACTIVE" && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === "ACTIVE")) break;
+      }
     }
   } finally {
     client.destroy();

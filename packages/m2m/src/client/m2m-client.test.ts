@@ -1,8 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FakeOAuth, startFakeOAuth } from "../test-support/fake-oauth.ts";
-import { M2mApiError, M2mTokenError } from "./errors.ts";
+import { type FakeOAuth, startFakeOAuth } from "../testing/fake-oauth.ts";
+import { M2mApiTimeoutError, M2mTokenError } from "./errors.ts";
 import { createM2mClient, type M2mClientOptions } from "./m2m-client.ts";
 
 describe("M2M client", () => {
@@ -139,14 +139,14 @@ describe("M2M client", () => {
     await expect(client.request("GET", "/items")).resolves.toMatchObject({ status: 200 });
   });
 
-  it("gives an M2mApiError with upstream_timeout when the API does not answer in time", async () => {
+  it("gives an M2mApiTimeoutError with upstream_timeout when the API does not answer in time", async () => {
     // Prepare
     oauth.apiHangs = true;
     const client = createM2mClient({ ...options, timeoutMs: 300 });
     // Act
     const error = await client.request("GET", "/items").catch((caught: unknown) => caught);
     // Assess
-    expect(error).toBeInstanceOf(M2mApiError);
+    expect(error).toBeInstanceOf(M2mApiTimeoutError);
     expect(error).toMatchObject({
       code: "upstream_timeout",
       status: 504,

@@ -1,5 +1,5 @@
 import { isAllowedServiceUrl } from "@spa-bff/core";
-import { M2mApiError } from "./errors.ts";
+import { M2mApiError, M2mApiTimeoutError } from "./errors.ts";
 import { createTokenSource, type FetchLike } from "./token-source.ts";
 
 /** Options of {@link createM2mClient}. */
@@ -35,7 +35,7 @@ export interface M2mClient {
    * token; other statuses are returned as they are.
    *
    * @throws M2mTokenError when no token could be obtained
-   * @throws M2mApiError when the API did not answer (network error, timeout)
+   * @throws M2mApiError when the API did not answer (network error), M2mApiTimeoutError when not in time
    */
   request(method: string, path: string, body?: unknown): Promise<M2mResponse>;
 }
@@ -82,11 +82,10 @@ export function createM2mClient(options: M2mClientOptions): M2mClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
-      const timeout = error instanceof Error && error.name === "TimeoutError";
-      throw new M2mApiError(`API request ${method} ${url} ${timeout ? `timed out after ${timeoutMs} ms` : "failed"}`, {
-        cause: error,
-        timeout,
-      });
+      if (error instanceof Error && error.name === "TimeoutError") {
+        throw new M2mApiTimeoutError(`API request ${method} ${url} timed out after ${timeoutMs} ms`, { cause: error });
+      }
+      throw new M2mApiError(`API request ${method} ${url} failed`, { cause: error });
     }
     const text = await response.text();
     const isJson = /^application\/(.+\+)?json/i.test(response.headers.get("content-type") ?? "");

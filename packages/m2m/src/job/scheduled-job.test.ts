@@ -3,8 +3,8 @@ import type { ScheduledEvent } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { M2mApiError } from "../client/errors.ts";
 import type { M2mClient } from "../client/m2m-client.ts";
-import type { M2mConfig } from "../config/load-config.ts";
-import { type FakeOAuth, startFakeOAuth } from "../test-support/fake-oauth.ts";
+import type { M2mConfig } from "../config.ts";
+import { type FakeOAuth, startFakeOAuth } from "../testing/fake-oauth.ts";
 import { createScheduledJob } from "./scheduled-job.ts";
 
 const event = { "detail-type": "Scheduled Event", source: "aws.events" } as ScheduledEvent;

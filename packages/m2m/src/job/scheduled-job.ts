@@ -2,7 +2,7 @@ import { createLogger, type Logger } from "@spa-bff/core";
 import type { ScheduledEvent } from "aws-lambda";
 import { M2mApiError } from "../client/errors.ts";
 import { createM2mClient, type M2mClient } from "../client/m2m-client.ts";
-import type { M2mConfig } from "../config/load-config.ts";
+import type { M2mConfig } from "../config.ts";
 
 /** At most this many pages are read per run, so a huge table cannot stall the job. */
 const maxPages = 100;

@@ -1,0 +1,7 @@
+import { createBffFunction } from "../app/bff-function.ts";
+import { filesGroup } from "../app/files-group.ts";
+import { lambdaEnv } from "../app/lambda-env.ts";
+import { loadBffConfig } from "../config.ts";
+
+/** The BFF function behind CloudFront's `/files` paths; its config is validated here, once, at cold start. */
+export const handler = createBffFunction(loadBffConfig(lambdaEnv()), [filesGroup]);

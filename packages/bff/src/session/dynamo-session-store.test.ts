@@ -1,0 +1,194 @@
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { SessionStoreError } from "@spa-bff/core";
+import { startTestDynamo, type TestDynamo } from "@spa-bff/local/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createDynamoSessionStore } from "./dynamo-session-store.ts";
+import type { StoredSession } from "./session-store.ts";
+
+const t0 = 1_700_000_000;
+let dynamo: TestDynamo;
+let counter = 0;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+});
+afterAll(async () => {
+  await dynamo?.close();
+});
+beforeEach(() => {
+  dynamo.commands.length = 0;
+});
+
+function record(overrides: Partial<StoredSession> = {}): StoredSession {
+  counter += 1;
+  return {
+    pk: `pk-${counter}-${"h".repeat(40)}`,
+    user: { sub: "sub-alice", name: "Alice Anderson", email: "alice@example.com", username: "alice" },
+    tokens: "v1.sealed-tokens",
+    createdAt: t0,
+    touchedAt: t0,
+    idleExpiresAt: t0 + 1800,
+    absoluteExpiresAt: t0 + 28_800,
+    version: 1,
+    ...overrides,
+  };
+}
+
+function store() {
+  return createDynamoSessionStore({ client: dynamo.client, tableName: dynamo.tableName });
+}
+
+async function rawItem(pk: string) {
+  return (await dynamo.client.send(new GetItemCommand({ TableName: dynamo.tableName, Key: { pk: { S: pk } }, ConsistentRead: true }))).Item;
+}
+
+describe("createDynamoSessionStore", () => {
+  it("writes the claims in clear, the sweep time as ttl, and reads the record back with one GetItem", async () => {
+    // Prepare
+    const sessions = store();
+    const written = record();
+    // Act
+    expect(await sessions.insert(written)).toBe(true);
+    dynamo.commands.length = 0;
+    const read = await sessions.get(written.pk);
+    // Assess
+    const item = await rawItem(written.pk);
+    expect(read).toEqual(written);
+    expect(dynamo.commands).toEqual(["GetItemCommand", "GetItemCommand"]);
+    expect(item?.sub?.S).toBe("sub-alice");
+    expect(item?.user?.M?.email?.S).toBe("alice@example.com");
+    expect(item?.ttl?.N).toBe(String(t0 + 1800));
+    expect(item?.version?.N).toBe("1");
+    expect(item?.tokens?.S).toBe("v1.sealed-tokens");
+  });
+
+  it("answers undefined for an unknown key", async () => {
+    expect(await store().get("no-such-key")).toBeUndefined();
+  });
+
+  it("never overwrites a record on insert", async () => {
+    // Prepare
+    const sessions = store();
+    const first = record();
+    await sessions.insert(first);
+    // Act
+    const second = await sessions.insert({ ...first, user: { sub: "mallory" }, tokens: "v1.other" });
+    // Assess
+    expect(second).toBe(false);
+    expect(await sessions.get(first.pk)).toEqual(first);
+  });
+
+  it("replaces tokens only at the version read and before either deadline, bumping the version", async () => {
+    // Prepare
+    const sessions = store();
+    const written = record();
+    await sessions.insert(written);
+    // Act
+    const stale = await sessions.replaceTokens(written.pk, 7, "v1.stale", t0 + 1);
+    const afterIdle = await sessions.replaceTokens(written.pk, 1, "v1.late", t0 + 1800);
+    const fresh = await sessions.replaceTokens(written.pk, 1, "v1.fresh", t0 + 1);
+    const gone = await sessions.replaceTokens("missing-key", 1, "v1.none", t0 + 1);
+    // Assess
+    expect(stale).toBeUndefined();
+    expect(afterIdle).toBeUndefined();
+    expect(fresh).toEqual({ ...written, tokens: "v1.fresh", version: 2 });
+    expect(gone).toBeUndefined();
+    expect(await rawItem("missing-key")).toBeUndefined();
+  });
+
+  it("touches without bumping the version, only while the idle deadline holds, and never recreates a deleted record", async () => {
+    // Prepare
+    const sessions = store();
+    const written = record();
+    await sessions.insert(written);
+    const update = { touchedAt: t0 + 300, idleExpiresAt: t0 + 2100, ttl: t0 + 2100 };
+    // Act
+    const touched = await sessions.touch(written.pk, 1, update, t0 + 300);
+    const tooLate = await sessions.touch(written.pk, 1, update, t0 + 2100);
+    await sessions.remove(written.pk);
+    const afterDelete = await sessions.touch(written.pk, 1, update, t0 + 400);
+    // Assess
+    expect(touched).toBe(true);
+    expect(tooLate).toBe(false);
+    expect(afterDelete).toBe(false);
+    expect(await rawItem(written.pk)).toBeUndefined();
+  });
+
+  it("touched records keep their version and carry the new ttl", async () => {
+    // Prepare
+    const sessions = store();
+    const written = record();
+    await sessions.insert(written);
+    // Act
+    await sessions.touch(written.pk, 1, { touchedAt: t0 + 300, idleExpiresAt: t0 + 2100, ttl: t0 + 2100 }, t0 + 300);
+    // Assess
+    expect(await sessions.get(written.pk)).toMatchObject({ touchedAt: t0 + 300, idleExpiresAt: t0 + 2100, version: 1 });
+    expect((await rawItem(written.pk))?.ttl?.N).toBe(String(t0 + 2100));
+  });
+
+  it("removes unconditionally, or only at the version given", async () => {
+    // Prepare
+    const sessions = store();
+    const a = record();
+    const b = record();
+    await sessions.insert(a);
+    await sessions.insert(b);
+    // Act
+    const staleRemove = await sessions.remove(a.pk, 2);
+    const versionRemove = await sessions.remove(a.pk, 1);
+    const plainRemove = await sessions.remove(b.pk);
+    // Assess
+    expect(staleRemove).toBe(false);
+    expect(versionRemove).toBe(true);
+    expect(plainRemove).toBe(true);
+    expect(await sessions.get(a.pk)).toBeUndefined();
+    expect(await sessions.get(b.pk)).toBeUndefined();
+  });
+
+  it("reads a record that lacks an attribute as no record", async () => {
+    // Prepare
+    const sessions = store();
+    const written = record({ tokens: "" });
+    await sessions.insert(written);
+    // Act + Assess
+    expect(await sessions.get(written.pk)).toBeUndefined();
+  });
+});
+
+describe("createDynamoSessionStore when DynamoDB is down", () => {
+  it("throws SessionStoreError from every operation, never undefined or false", async () => {
+    // Prepare
+    const down = await startTestDynamo({ "Sessions-down": (await import("@spa-bff/core")).sessionsTable });
+    const sessions = createDynamoSessionStore({ client: down.client, tableName: down.tableName });
+    const written = record();
+    await sessions.insert(written);
+    await down.stop();
+    // Act
+    const outcomes = await Promise.all(
+      [
+        sessions.get(written.pk),
+        sessions.insert(record()),
+        sessions.replaceTokens(written.pk, 1, "v1.x", t0 + 1),
+        sessions.touch(written.pk, 1, { touchedAt: t0 + 300, idleExpiresAt: t0 + 2100, ttl: t0 + 2100 }, t0 + 300),
+        sessions.remove(written.pk),
+        sessions.remove(written.pk, 1),
+      ].map((operation) =>
+        (operation as Promise<unknown>).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        ),
+      ),
+    );
+    // Assess
+    for (const error of outcomes) {
+      expect(error).toBeInstanceOf(SessionStoreError);
+      expect(error).toMatchObject({
+        code: "session_store_unavailable",
+        status: 503,
+        message: "The session store is unavailable, try again shortly",
+      });
+      expect((error as Error).cause).toBeInstanceOf(Error);
+    }
+    await down.close();
+  });
+});

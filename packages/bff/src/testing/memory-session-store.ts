@@ -1,0 +1,62 @@
+import { SessionStoreError } from "@spa-bff/core";
+import type { SessionStore, StoredSession } from "../session/session-store.ts";
+
+/** An in-memory {@link SessionStore} with DynamoDB's conditions, and a switch for outages. */
+export interface MemorySessionStore extends SessionStore {
+  /** The records by key, to inspect or age in a test. */
+  readonly records: Map<string, StoredSession>;
+  /** When set, every call throws `SessionStoreError`, as in a DynamoDB outage. */
+  down: boolean;
+}
+
+/**
+ * Test support: the session store's contract in memory (conditional insert,
+ * version- and deadline-conditional writes), so the session rules and the
+ * HTTP layer are unit-tested without DynamoDB. The DynamoDB store has its own
+ * tests against dynalite.
+ */
+export function createMemorySessionStore(): MemorySessionStore {
+  const records = new Map<string, StoredSession>();
+  const copy = (record: StoredSession): StoredSession => ({ ...record, user: { ...record.user } });
+  const store: MemorySessionStore = {
+    records,
+    down: false,
+    async get(pk) {
+      check();
+      const record = records.get(pk);
+      return record ? copy(record) : undefined;
+    },
+    async insert(record) {
+      check();
+      if (records.has(record.pk)) return false;
+      records.set(record.pk, copy(record));
+      return true;
+    },
+    async replaceTokens(pk, version, tokens, now) {
+      check();
+      const current = records.get(pk);
+      if (!current || current.version !== version || current.idleExpiresAt <= now || current.absoluteExpiresAt <= now) return undefined;
+      const next = { ...current, tokens, version: version + 1 };
+      records.set(pk, next);
+      return copy(next);
+    },
+    async touch(pk, version, update, now) {
+      check();
+      const current = records.get(pk);
+      if (!current || current.version !== version || current.idleExpiresAt <= now) return false;
+      records.set(pk, { ...current, touchedAt: update.touchedAt, idleExpiresAt: update.idleExpiresAt });
+      return true;
+    },
+    async remove(pk, version) {
+      check();
+      const current = records.get(pk);
+      if (version !== undefined && current?.version !== version) return false;
+      records.delete(pk);
+      return true;
+    },
+  };
+  function check(): void {
+    if (store.down) throw new SessionStoreError();
+  }
+  return store;
+}
