@@ -156,7 +156,7 @@ describe("the SPA in Chromium against the local platform", () => {
       const historyBeforeLogout = await page.evaluate(() => (globalThis as unknown as { history: { length: number } }).history.length);
       const logoutResponse = page.waitForResponse((response) => e2e.isBff(response, "POST", "/auth/logout"));
       const idpVisit = page.waitForRequest((request) => new URL(request.url()).origin === idpOrigin && request.isNavigationRequest());
-      await page.getByRole("button", { name: "Log out" }).click();
+      await page.getByRole("button", { name: "Log out", exact: true }).click();
       expect((await logoutResponse).status()).toBe(200);
       await idpVisit;
       // The old page shows "Logging out…" until it is gone, so this button is the new page's.
@@ -189,7 +189,7 @@ describe("the SPA in Chromium against the local platform", () => {
       expect(new URL(page.url()).origin).toBe(appOrigin);
       await loginButton.waitFor();
       expect(await page.getByRole("heading", { name: alice.name }).count()).toBe(0);
-      expect(await page.getByRole("button", { name: "Log out" }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Log out", exact: true }).count()).toBe(0);
 
       // Act + Assess: and so does a reload
       await page.reload();
@@ -225,7 +225,7 @@ describe("the SPA in Chromium against the local platform", () => {
       await second.getByRole("heading", { level: 1, name: bob.name }).waitFor();
 
       // Act
-      await first.getByRole("button", { name: "Log out" }).click();
+      await first.getByRole("button", { name: "Log out", exact: true }).click();
 
       // Assess: the other tab learns it over the BroadcastChannel, without a reload
       await second.getByText("You logged out in another tab.").waitFor();

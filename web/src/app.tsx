@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from "react";
-import { BffError } from "./bff.ts";
+import { BffError, type LogoutOptions } from "./bff.ts";
 import { UploadsPanel } from "./files/uploads-panel.tsx";
 import { ItemsPanel } from "./items/items-panel.tsx";
 import { AccountCard } from "./screens/account-card.tsx";
 import { LoggedOut } from "./screens/logged-out.tsx";
 import { TopBar } from "./screens/top-bar.tsx";
 import { useSession } from "./session/session-context.tsx";
+import { SessionsPanel } from "./sessions/sessions-panel.tsx";
 import { Notice } from "./ui/notice.tsx";
 import { Spinner } from "./ui/spinner.tsx";
 
@@ -13,7 +14,7 @@ import { Spinner } from "./ui/spinner.tsx";
 export function App({ initialAuthError }: { initialAuthError: string | null }) {
   const session = useSession();
   const [authError, setAuthError] = useState(initialAuthError);
-  const [logoutError, setLogoutError] = useState<BffError | null>(null);
+  const [logoutError, setLogoutError] = useState<{ error: BffError; everywhere: boolean } | null>(null);
   const main = useRef<HTMLElement>(null);
   const previousStatus = useRef(session.status);
 
@@ -25,12 +26,15 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
     main.current?.querySelector<HTMLElement>("h1")?.focus();
   }, [session.status]);
 
-  async function logout(): Promise<void> {
+  async function logout(options: LogoutOptions = {}): Promise<void> {
     setLogoutError(null);
     try {
-      await session.store.logout();
+      await session.store.logout(options);
     } catch (error) {
-      setLogoutError(error instanceof BffError ? error : new BffError("unexpected_error", 0, "Something went wrong. Please try again."));
+      setLogoutError({
+        error: error instanceof BffError ? error : new BffError("unexpected_error", 0, "Something went wrong. Please try again."),
+        everywhere: options.everywhere === true,
+      });
     }
   }
 
@@ -78,7 +82,7 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
             <div className="dashboard-notices">
               {logoutError ? (
                 <Notice tone="error" title="You are still logged in" onDismiss={() => setLogoutError(null)}>
-                  Logging out did not complete: {logoutError.message}
+                  {logoutError.everywhere ? "Logging out everywhere" : "Logging out"} did not complete: {logoutError.error.message}
                 </Notice>
               ) : null}
               {session.error ? (
@@ -87,9 +91,10 @@ export function App({ initialAuthError }: { initialAuthError: string | null }) {
                 </Notice>
               ) : null}
             </div>
-            <AccountCard user={session.user} expiresAt={session.expiresAt} />
+            <AccountCard user={session.user} expiresAt={session.expiresAt} signInMethod={session.signInMethod} />
             <ItemsPanel />
             <UploadsPanel />
+            <SessionsPanel onLogoutEverywhere={() => void logout({ everywhere: true })} />
           </div>
         ) : null}
       </main>

@@ -202,6 +202,40 @@ describe("createBffClient: session, login and logout", () => {
     expect(calls[0]).toMatchObject({ url: "/auth/session", method: "GET" });
   });
 
+  it.each([
+    ["password", "password"],
+    ["password_and_code", "password_and_code"],
+    ["federated", "federated"],
+  ])("passes on the sign-in method %s", async (sent, kept) => {
+    // Prepare
+    const { fetch } = fakeFetch(
+      json(200, { authenticated: true, user: { sub: "u-1" }, expiresAt: "2026-01-01T10:00:00Z", signInMethod: sent }),
+    );
+    const client = createBffClient({ fetch });
+
+    // Act
+    const session = await client.session();
+
+    // Assess
+    expect(session).toEqual({ authenticated: true, user: { sub: "u-1" }, expiresAt: "2026-01-01T10:00:00Z", signInMethod: kept });
+  });
+
+  it.each([
+    ["absent (an older BFF)", {}],
+    ["unknown to this build", { signInMethod: "passkey" }],
+    ["not a string", { signInMethod: 7 }],
+  ])("reads a session whose sign-in method is %s, without one", async (_case, extra) => {
+    // Prepare
+    const { fetch } = fakeFetch(json(200, { authenticated: true, user: { sub: "u-1" }, expiresAt: "2026-01-01T10:00:00Z", ...extra }));
+    const client = createBffClient({ fetch });
+
+    // Act
+    const session = await client.session();
+
+    // Assess
+    expect(session).toEqual({ authenticated: true, user: { sub: "u-1" }, expiresAt: "2026-01-01T10:00:00Z" });
+  });
+
   it("refuses a session answer it cannot read", async () => {
     // Prepare
     const { fetch } = fakeFetch(json(200, { authenticated: true }));
@@ -248,6 +282,60 @@ describe("createBffClient: session, login and logout", () => {
     expect(calls[0]?.headers["x-csrf"]).toBe("1");
     expect(calls[0]?.headers["x-amz-content-sha256"]).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     expect(visited).toEqual([logoutUrl]);
+  });
+
+  it('logs out everywhere with the JSON body {"everywhere":true}, its hash, and then follows the logoutUrl', async () => {
+    // Prepare
+    const logoutUrl = "http://127.0.0.1:3001/session/end?client_id=local-web";
+    const { fetch, calls } = fakeFetch(json(200, { logoutUrl }));
+    const visited: string[] = [];
+    const client = createBffClient({ fetch, navigate: (url) => visited.push(url) });
+
+    // Act
+    await client.logout({ everywhere: true });
+
+    // Assess
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ url: "/auth/logout", method: "POST", body: '{"everywhere":true}', credentials: "same-origin" });
+    expect(calls[0]?.headers).toMatchObject({
+      "x-csrf": "1",
+      "content-type": "application/json",
+      // sha256 of the 19 bytes {"everywhere":true}, computed independently with `sha256sum`.
+      "x-amz-content-sha256": "ffe90197175ddf02f914c3a1893485233c63dd5a02a2a5690ad51bb445882583",
+    });
+    expect(visited).toEqual([logoutUrl]);
+  });
+
+  it("stays and throws when logging out everywhere meets a 401: with no session here, nothing else was ended", async () => {
+    // Prepare
+    const { fetch } = fakeFetch(json(401, { error: "unauthenticated", message: "No valid session" }));
+    const visited: string[] = [];
+    const client = createBffClient({ fetch, navigate: (url) => visited.push(url) });
+    const seen: string[] = [];
+    client.onUnauthenticated((error) => seen.push(error.code));
+
+    // Act
+    const failure = await client.logout({ everywhere: true }).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(BffError);
+    expect(failure).toMatchObject({ code: "unauthenticated", status: 401 });
+    expect(seen).toEqual(["unauthenticated"]);
+    expect(visited).toEqual([]);
+  });
+
+  it("goes home after a plain logout that meets a 401: there was nothing to end", async () => {
+    // Prepare
+    const { fetch, calls } = fakeFetch(json(401, { error: "unauthenticated", message: "No valid session" }));
+    const visited: string[] = [];
+    const client = createBffClient({ fetch, navigate: (url) => visited.push(url) });
+
+    // Act
+    await client.logout();
+
+    // Assess
+    expect(calls[0]?.body).toBeUndefined();
+    expect(visited).toEqual(["/"]);
   });
 
   it("never follows a logoutUrl that is not http(s)", async () => {

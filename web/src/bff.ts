@@ -33,8 +33,32 @@ export interface SessionUser {
 /** How this stage logs people in: the IdP's page (`hosted`, the Log in button) or the app's own form (`branded`). */
 export type LoginMode = "hosted" | "branded";
 
-/** What `GET /auth/session` answers; a logged-out answer without `login` means the hosted login. */
-export type SessionInfo = { authenticated: true; user: SessionUser; expiresAt: string } | { authenticated: false; login?: LoginMode };
+/** How the user signed in, as the BFF recorded it when it created the session. */
+export type SignInMethod = "password" | "password_and_code" | "federated";
+
+const SIGN_IN_METHODS: ReadonlySet<string> = new Set<SignInMethod>(["password", "password_and_code", "federated"]);
+
+/**
+ * A sign-in method this app knows, or `undefined`: an older BFF sends none and a
+ * newer one may send a method this build has no words for; neither is an error.
+ */
+export function readSignInMethod(value: unknown): SignInMethod | undefined {
+  return typeof value === "string" && SIGN_IN_METHODS.has(value) ? (value as SignInMethod) : undefined;
+}
+
+/**
+ * What `GET /auth/session` answers; a logged-out answer without `login` means the hosted login.
+ * `signInMethod` is absent when the BFF does not say (or says something this build does not know).
+ */
+export type SessionInfo =
+  | { authenticated: true; user: SessionUser; expiresAt: string; signInMethod?: SignInMethod }
+  | { authenticated: false; login?: LoginMode };
+
+/** Options of {@link BffClient.logout}. */
+export interface LogoutOptions {
+  /** End every session of the user, in every browser (`{"everywhere":true}`), not only this one. */
+  everywhere?: boolean;
+}
 
 export interface BffClientOptions {
   /** Seam for tests; defaults to the global `fetch`. */
@@ -54,8 +78,8 @@ export interface BffClient {
   session(): Promise<SessionInfo>;
   /** Leaves the app for the IdP's login page; `returnTo` must be a same-origin path. */
   login(returnTo?: string): void;
-  /** Ends the session at the BFF, then navigates to the IdP's end-session URL. */
-  logout(): Promise<void>;
+  /** Ends the session at the BFF (or, with `everywhere`, all of the user's sessions), then navigates to the IdP's end-session URL. */
+  logout(options?: LogoutOptions): Promise<void>;
   /** Called on every 401: the session is gone, whatever the component that saw it. */
   onUnauthenticated(listener: UnauthenticatedListener): () => void;
 }
@@ -208,21 +232,28 @@ export function createBffClient(options: BffClientOptions = {}): BffClient {
     async session() {
       const info = await request<unknown>("GET", "/auth/session");
       if (!isSessionInfo(info)) throw new BffError("invalid_response", 200, "The server sent an answer this app cannot read.");
-      return info;
+      if (!info.authenticated) return info;
+      const { signInMethod, ...rest } = info;
+      const known = readSignInMethod(signInMethod);
+      return known ? { ...rest, signInMethod: known } : rest;
     },
 
     login(returnTo = "/") {
       navigate(`${baseUrl}/auth/login?returnTo=${encodeURIComponent(safeReturnTo(returnTo))}`);
     },
 
-    async logout() {
+    async logout(options = {}) {
       let target = "/";
       try {
-        const result = await request<{ logoutUrl?: unknown } | undefined>("POST", "/auth/logout");
+        // The plain logout keeps its empty body; only "everywhere" says more.
+        const body = options.everywhere ? { everywhere: true } : undefined;
+        const result = await request<{ logoutUrl?: unknown } | undefined>("POST", "/auth/logout", body);
         target = safeLogoutUrl(result?.logoutUrl, globalThis.location?.href ?? "http://localhost/");
       } catch (error) {
-        // Without a session the BFF has nothing to end; anything else must be shown.
-        if (!(error instanceof BffError && error.status === 401)) throw error;
+        // Without a session the BFF has nothing to end here, so going home is right. Not for
+        // "everywhere": with no session the BFF cannot tell whose other sessions to end, and
+        // saying nothing would leave them running while the person thinks they are gone.
+        if (!(error instanceof BffError && error.status === 401) || options.everywhere) throw error;
       }
       navigate(target);
     },

@@ -1,8 +1,17 @@
-import type { SessionUser } from "../bff.ts";
+import type { SessionUser, SignInMethod } from "../bff.ts";
+import { signInMethodLabel } from "../sessions/labels.ts";
 import { formatExpiry, formatRemaining } from "../ui/format.ts";
 
-/** Who is logged in and until when, straight from `/auth/session`. */
-export function AccountCard({ user, expiresAt }: { user: SessionUser; expiresAt: string }) {
+/** Who is logged in, how and until when, straight from `/auth/session`; an older BFF does not say how, and then the card does not either. */
+export function AccountCard({
+  user,
+  expiresAt,
+  signInMethod,
+}: {
+  user: SessionUser;
+  expiresAt: string;
+  signInMethod?: SignInMethod | undefined;
+}) {
   const name = user.name ?? user.email ?? "Signed-in user";
   const remaining = formatRemaining(expiresAt);
   return (
@@ -17,6 +26,12 @@ export function AccountCard({ user, expiresAt }: { user: SessionUser; expiresAt:
         {user.email ? <p className="account-email">{user.email}</p> : null}
       </div>
       <dl className="account-facts">
+        {signInMethod ? (
+          <div>
+            <dt>Signed in with</dt>
+            <dd>{signInMethodLabel(signInMethod)}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>Session expires</dt>
           <dd>

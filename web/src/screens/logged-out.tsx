@@ -8,6 +8,7 @@ const REASONS: Readonly<Record<LoggedOutReason, string | null>> = {
   none: null,
   expired: "Your session has ended. Log in again to continue.",
   elsewhere: "You logged out in another tab.",
+  ended: "Your session was ended from another browser or device. Log in again to continue.",
 };
 
 /** The front door: what this app is, and a way in. */

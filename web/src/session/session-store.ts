@@ -1,11 +1,40 @@
-import { type BffClient, BffError, type LoginMode, type SessionInfo, type SessionUser } from "../bff.ts";
+import {
+  type BffClient,
+  BffError,
+  type LoginMode,
+  type LogoutOptions,
+  type SessionInfo,
+  type SessionUser,
+  type SignInMethod,
+} from "../bff.ts";
 
-/** Why the app shows its logged-out screen, so it can say so. */
-export type LoggedOutReason = "none" | "expired" | "elsewhere";
+/**
+ * Why the app shows its logged-out screen, so it can say so: `expired` (the
+ * session is gone, cause unknown), `elsewhere` (another tab of this browser
+ * logged out), `ended` (the BFF said the session was ended from outside:
+ * another browser, "log out everywhere", an operator or the IdP).
+ */
+export type LoggedOutReason = "none" | "expired" | "elsewhere" | "ended";
+
+/**
+ * The 401 codes by which the BFF says a session was ended on purpose rather
+ * than timed out. A revoked session and an expired one otherwise look alike
+ * from here (both a plain `unauthenticated`), so without such a code the
+ * store says only that the session ended.
+ */
+export const ENDED_ELSEWHERE_CODES: ReadonlySet<string> = new Set(["session_revoked"]);
 
 export type SessionState =
   | { status: "loading" }
-  | { status: "authenticated"; user: SessionUser; expiresAt: string; refreshing: boolean; error: BffError | null }
+  | {
+      status: "authenticated";
+      user: SessionUser;
+      expiresAt: string;
+      /** How the user signed in; absent when the BFF does not say. */
+      signInMethod?: SignInMethod;
+      refreshing: boolean;
+      error: BffError | null;
+    }
   | { status: "anonymous"; reason: LoggedOutReason; login: LoginMode; refreshing: boolean; error: BffError | null }
   | { status: "signing-out" }
   | { status: "error"; error: BffError; refreshing: boolean };
@@ -42,8 +71,11 @@ export interface SessionStore {
   subscribe(listener: () => void): () => void;
   /** Asks the BFF again; concurrent callers share one request. */
   refresh(): Promise<void>;
-  /** Ends the session and leaves for the IdP; tells the other tabs first. */
-  logout(): Promise<void>;
+  /**
+   * Ends the session (with `everywhere`, every session of the user) and leaves
+   * for the IdP; tells the other tabs of this browser on the channel.
+   */
+  logout(options?: LogoutOptions): Promise<void>;
   /** Stops listening to the channel and the client; for tests and teardown. */
   dispose(): void;
 }
@@ -121,7 +153,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     if (outcome.ok) {
       const { info } = outcome;
       if (info.authenticated) {
-        set({ status: "authenticated", user: info.user, expiresAt: info.expiresAt, refreshing: false, error: null });
+        set({
+          status: "authenticated",
+          user: info.user,
+          expiresAt: info.expiresAt,
+          ...(info.signInMethod ? { signInMethod: info.signInMethod } : {}),
+          refreshing: false,
+          error: null,
+        });
       } else {
         const reason: LoggedOutReason = before === true ? "expired" : state.status === "anonymous" ? state.reason : "none";
         login = info.login ?? "hosted";
@@ -153,12 +192,12 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     return refreshWith(true);
   }
 
-  const onUnauthenticated = client.onUnauthenticated(() => {
+  const onUnauthenticated = client.onUnauthenticated((error) => {
     if (state.status === "signing-out" || state.status === "anonymous") return;
     const wasAuthenticated = authenticatedNow();
     set({
       status: "anonymous",
-      reason: wasAuthenticated ? "expired" : "none",
+      reason: wasAuthenticated ? (ENDED_ELSEWHERE_CODES.has(error.code) ? "ended" : "expired") : "none",
       login: login ?? "hosted",
       refreshing: login === null,
       error: null,
@@ -212,13 +251,21 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 
     refresh,
 
-    async logout() {
+    async logout(logoutOptions = {}) {
       const previous = state;
       set({ status: "signing-out" });
       try {
-        await client.logout();
+        await client.logout(logoutOptions);
         channel?.postMessage({ type: "logout" });
       } catch (error) {
+        // "Log out everywhere" without a session here (the client passes its 401 on): this
+        // browser is logged out all the same, and the 401 listener stood aside while signing out.
+        if (error instanceof BffError && error.status === 401) {
+          set({ status: "anonymous", reason: "expired", login: login ?? "hosted", refreshing: login === null, error: null });
+          channel?.postMessage({ type: "logout" });
+          if (login === null) void refreshWith(false);
+          return;
+        }
         set(previous);
         throw error;
       }
