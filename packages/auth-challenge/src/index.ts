@@ -10,6 +10,10 @@ export type { DefineAuthChallengeDeps, DefineAuthChallengeHandler } from "./defi
 export { createDefineAuthChallenge } from "./define/define-auth-challenge.ts";
 export type { LocalCustomAuth, LocalCustomAuthOptions, LocalCustomAuthResult } from "./local/local-custom-auth.ts";
 export { createLocalCustomAuth } from "./local/local-custom-auth.ts";
+export type { PreTokenConfig } from "./pre-token/pre-token-config.ts";
+export { loadPreTokenConfig } from "./pre-token/pre-token-config.ts";
+export type { PreTokenGenerationDeps, PreTokenGenerationHandler } from "./pre-token/pre-token-generation.ts";
+export { createPreTokenGeneration } from "./pre-token/pre-token-generation.ts";
 export type { CodeMessage, CodeSender } from "./senders/code-sender.ts";
 export { renderCodeEmail } from "./senders/code-sender.ts";
 export type { MailboxCodeSender, MailboxCodeSenderOptions, MailboxMessage } from "./senders/mailbox-code-sender.ts";
