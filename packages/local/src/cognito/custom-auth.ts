@@ -60,9 +60,13 @@ const srpTimestamp =
  * Define sees the whole `session` history; Create runs whenever Define asks
  * for `CUSTOM_CHALLENGE`; Verify gets Create's private parameters, which
  * never leave the server. Cognito issues no tokens for a user that does not
- * exist, whatever Define answers. A wrong password ends the flow at once:
- * AWS documents Define being called again only after a successful password
- * verification, so the local pool does not call it on failure.
+ * exist, whatever Define answers. A wrong answer to the custom challenge
+ * is not `CodeMismatchException` (that is for Cognito's own MFA and
+ * `EMAIL_OTP` codes): Verify records it, and Define answers with another
+ * challenge or a failure (`NotAuthorizedException`). A wrong password ends
+ * the flow at once: AWS documents Define being called again only after a
+ * successful password verification, so the local pool does not call it on
+ * failure.
  *
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-define-auth-challenge.html
  */
