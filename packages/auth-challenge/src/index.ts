@@ -8,8 +8,10 @@ export type { ChallengeStep, FailReason, NextStep } from "./define/decide-next-s
 export { CUSTOM_CHALLENGE, decideNextStep, MAX_CODE_ATTEMPTS } from "./define/decide-next-step.ts";
 export type { DefineAuthChallengeDeps, DefineAuthChallengeHandler } from "./define/define-auth-challenge.ts";
 export { createDefineAuthChallenge } from "./define/define-auth-challenge.ts";
-export type { LocalCustomAuth, LocalCustomAuthOptions, LocalCustomAuthResult } from "./local/local-custom-auth.ts";
-export { createLocalCustomAuth } from "./local/local-custom-auth.ts";
+export type { PreTokenConfig } from "./pre-token/pre-token-config.ts";
+export { loadPreTokenConfig } from "./pre-token/pre-token-config.ts";
+export type { PreTokenGenerationDeps, PreTokenGenerationHandler } from "./pre-token/pre-token-generation.ts";
+export { createPreTokenGeneration } from "./pre-token/pre-token-generation.ts";
 export type { CodeMessage, CodeSender } from "./senders/code-sender.ts";
 export { renderCodeEmail } from "./senders/code-sender.ts";
 export type { MailboxCodeSender, MailboxCodeSenderOptions, MailboxMessage } from "./senders/mailbox-code-sender.ts";

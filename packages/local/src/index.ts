@@ -1,8 +1,21 @@
+export type {
+  CognitoClientSettings,
+  CognitoCounters,
+  CognitoIamOptions,
+  CognitoTriggers,
+  ExplicitAuthFlow,
+  InvokeTrigger,
+  LocalCognito,
+  LocalCognitoOptions,
+  TriggerEventMap,
+  TriggerName,
+} from "./cognito/index.ts";
+export { createAuthChallengeTriggers, createInProcessTriggers, createLocalCognito } from "./cognito/index.ts";
 export { ensureTables, startDynamo } from "./dynamo/index.ts";
 export type { EdgeOptions, RunningEdge } from "./edge/index.ts";
 export { startEdge } from "./edge/index.ts";
 export { startGateway } from "./gateway/index.ts";
-export type { DemoUser, LocalIdp } from "./idp/index.ts";
+export type { DemoUser, IdpCognitoOptions, LocalIdp } from "./idp/index.ts";
 export { defaultDemoUsers, startIdp } from "./idp/index.ts";
 export type { LocalClients, Platform, PlatformOptions, PlatformPorts } from "./platform.ts";
 export { defaultPorts, repoRoot, startPlatform } from "./platform.ts";

@@ -1,4 +1,9 @@
-import type { CreateAuthChallengeTriggerEvent, DefineAuthChallengeTriggerEvent, VerifyAuthChallengeResponseTriggerEvent } from "aws-lambda";
+import type {
+  CreateAuthChallengeTriggerEvent,
+  DefineAuthChallengeTriggerEvent,
+  PreTokenGenerationV2TriggerEvent,
+  VerifyAuthChallengeResponseTriggerEvent,
+} from "aws-lambda";
 import type { ChallengeStep } from "../define/decide-next-step.ts";
 
 const base = {
@@ -55,4 +60,20 @@ export function verifyEvent(
     request: { userAttributes: { sub: "sub-alice", email: "alice@example.com" }, privateChallengeParameters, challengeAnswer, ...extra },
     response: { answerCorrect: false },
   };
+}
+
+/** A version 2 Pre Token Generation event as Cognito sends it for an API sign-in of `web-client`. */
+export function preTokenEvent(overrides: Partial<PreTokenGenerationV2TriggerEvent> = {}): PreTokenGenerationV2TriggerEvent {
+  return {
+    ...base,
+    version: "2",
+    triggerSource: "TokenGeneration_Authentication",
+    request: {
+      userAttributes: { sub: "sub-alice", email: "alice@example.com" },
+      groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [] },
+      scopes: ["aws.cognito.signin.user.admin"],
+    },
+    response: { claimsAndScopeOverrideDetails: {} },
+    ...overrides,
+  } as PreTokenGenerationV2TriggerEvent;
 }

@@ -7,5 +7,5 @@ export { createLocalMailbox } from "./mailbox.ts";
 export { createMailboxRoute, mailboxPath } from "./mailbox-route.ts";
 export type { IdpClients, M2mClientOptions, WebClientOptions } from "./provider-config.ts";
 export { itemsResource, itemsScopes } from "./provider-config.ts";
-export type { LocalIdp, StartIdpOptions } from "./start-idp.ts";
+export type { IdpCognitoOptions, LocalIdp, StartIdpOptions } from "./start-idp.ts";
 export { startIdp } from "./start-idp.ts";

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type LocalCustomAuth, type LocalCustomAuthResult, MAX_CODE_ATTEMPTS } from "@spa-bff/auth-challenge";
+import { MAX_CODE_ATTEMPTS } from "@spa-bff/auth-challenge";
 import type { Logger } from "@spa-bff/core";
 import type Provider from "oidc-provider";
 import type { Interaction } from "oidc-provider";
+import type { LocalCustomAuth, LocalCustomAuthResult } from "../cognito/hosted-second-factor.ts";
 import { authenticateUser, type DemoUser, findUserBySub } from "./demo-users.ts";
 import {
   codeExpiredMessage,

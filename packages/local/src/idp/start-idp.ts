@@ -2,6 +2,11 @@ import { EventEmitter } from "node:events";
 import { createServer, type RequestListener } from "node:http";
 import { ConfigError, createLogger, isLoopbackUrl } from "@spa-bff/core";
 import Provider from "oidc-provider";
+import type { CognitoClientSettings } from "../cognito/client-settings.ts";
+import { createAuthChallengeTriggers } from "../cognito/in-process-triggers.ts";
+import type { CognitoIamOptions } from "../cognito/json-protocol.ts";
+import { createLocalCognito, type LocalCognito } from "../cognito/local-cognito.ts";
+import type { CognitoTriggers } from "../cognito/triggers.ts";
 import { close, listen } from "../http/listen.ts";
 import { type DemoUser, defaultDemoUsers } from "./demo-users.ts";
 import { loadOrCreateIdpKeys } from "./idp-keys.ts";
@@ -26,8 +31,31 @@ export interface StartIdpOptions {
   readonly accessTokenTtlSeconds?: number;
   /** Defaults to 30 days, like Cognito. */
   readonly refreshTokenTtlSeconds?: number;
-  /** Epoch milliseconds for the second factor's codes; injectable for tests. */
+  /** Epoch milliseconds for the second factor's codes (and the local Cognito's clock); injectable for tests. */
   readonly now?: () => number;
+  /**
+   * Also serve the local Cognito user-pool API (`cognito-idp`) at `POST /`,
+   * for the BFF's `CognitoIdentityProviderClient` with `endpoint: idp.issuer`.
+   * Its tokens are signed with this IdP's key, so its JWKS verifies them.
+   */
+  readonly cognito?: IdpCognitoOptions;
+}
+
+/** The user pool the local Cognito API serves. */
+export interface IdpCognitoOptions {
+  /** `<region>_<id>`, e.g. `eu-west-1_Local1`; the region is the one the SDK client must use. */
+  readonly userPoolId: string;
+  readonly clients: readonly CognitoClientSettings[];
+  /**
+   * The pool's triggers. Default: the product's Define/Create/Verify from
+   * `@spa-bff/auth-challenge`, in process, with codes to this IdP's mailbox,
+   * and no Pre Token Generation trigger.
+   */
+  readonly triggers?: CognitoTriggers;
+  /** SigV4 credentials for `AdminUserGlobalSignOut`; without them it is always refused. */
+  readonly iam?: CognitoIamOptions;
+  /** For the pool's ARN. Default `000000000000`. */
+  readonly accountId?: string;
 }
 
 /** A running local IdP. */
@@ -42,6 +70,8 @@ export interface LocalIdp {
    * with `mailbox.onMessage` (the `npm start` CLI does).
    */
   readonly mailbox: LocalMailbox;
+  /** The local Cognito API when started with `cognito`: its counters (`cognito.counters.refreshes`, …) are for tests. */
+  readonly cognito: LocalCognito | undefined;
   /** Closes the listener (and open connections) but keeps every grant, session and refresh token in memory. */
   stop(): Promise<void>;
   /** Listens again on the same port, with the same provider and state. */
@@ -112,7 +142,11 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
   const port = await listen(server, options.port, host, "Local IdP");
   const issuer = issuerFor(host, port);
 
+  const mailbox = createLocalMailbox(options.now);
+  const triggers =
+    options.cognito?.triggers ?? createAuthChallengeTriggers({ sender: mailbox, logger, ...(options.now ? { now: options.now } : {}) });
   let provider: Provider;
+  let cognito: LocalCognito | undefined;
   try {
     provider = new Provider(
       issuer,
@@ -126,6 +160,19 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     );
     // oidc-provider checks static clients on first use; check them now so a bad redirect URI fails the start.
     for (const { clientId } of [options.clients.web, options.clients.m2m]) await assertClientValid(provider, clientId);
+    if (options.cognito) {
+      cognito = createLocalCognito({
+        userPoolId: options.cognito.userPoolId,
+        clients: options.cognito.clients,
+        users,
+        keys,
+        issuer,
+        triggers,
+        ...(options.cognito.iam ? { iam: options.cognito.iam } : {}),
+        ...(options.cognito.accountId ? { accountId: options.cognito.accountId } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
+    }
   } catch (error) {
     // A rejected configuration (say, a bad redirect URI) must not leave the port taken.
     await close(server);
@@ -143,11 +190,12 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     logger.error("identity provider error", { event: "idp_server_error", errorName: error.name, errorMessage: error.message });
   });
 
-  const mailbox = createLocalMailbox(options.now);
   const secondFactor = createLocalSecondFactor({
     sender: mailbox,
     logger,
     clientId: options.clients.web.clientId,
+    userPoolId: options.cognito?.userPoolId ?? "us-east-1_LocalPool",
+    triggers,
     ...(options.now ? { now: options.now } : {}),
   });
   const interactions = createInteractionRoutes({
@@ -161,12 +209,15 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
   const oidc = provider.callback();
   handler = (req, res) => {
     if (mailboxPage(req, res)) return;
-    interactions(req, res).then(
-      (handled) => {
-        if (!handled) oidc(req, res);
-      },
-      () => res.destroy(),
-    );
+    // The Cognito API answers only POST / with its X-Amz-Target; everything else goes on to the pages and oidc-provider.
+    (cognito ? cognito.handle(req, res) : Promise.resolve(false))
+      .then((handled) => handled || interactions(req, res))
+      .then(
+        (handled) => {
+          if (!handled) oidc(req, res);
+        },
+        () => res.destroy(),
+      );
   };
 
   return {
@@ -174,6 +225,7 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     port,
     users,
     mailbox,
+    cognito,
     stop: () => close(server),
     start: async () => {
       if (!server.listening) await listen(server, port, host, "Local IdP");

@@ -1,3 +1,4 @@
+import { AdminUserGlobalSignOutCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { describe, expect, it } from "vitest";
@@ -192,5 +193,48 @@ describe("verifySigV4 with an Authorization header", () => {
     const result = verifySigV4(request, secrets, new Date(Date.now() + 16 * 60 * 1000));
     // Assess
     expect(result).toMatchObject({ ok: false, code: "AccessDenied" });
+  });
+});
+
+/** The SigV4 request the SDK sends to a JSON service (Cognito's admin API), with its body, captured after signing. */
+async function signedJsonRequest(): Promise<SignedRequest & { body: Uint8Array }> {
+  const cognito = new CognitoIdentityProviderClient({
+    region: "eu-west-1",
+    endpoint: "http://127.0.0.1:4570",
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  });
+  let captured: (SignedRequest & { body: Uint8Array }) | undefined;
+  cognito.middlewareStack.add(
+    () => async (args) => {
+      const request = args.request as { method: string; path: string; headers: Record<string, string>; body: string };
+      captured = { method: request.method, url: request.path, headers: lowerCase(request.headers), body: Buffer.from(request.body) };
+      throw new Error("captured");
+    },
+    { step: "deserialize", priority: "low" },
+  );
+  await cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: "eu-west-1_Local1", Username: "alice" })).catch(() => undefined);
+  if (!captured) throw new Error("the request was not captured");
+  return captured;
+}
+
+describe("verifySigV4 with the payload (AWS JSON services)", () => {
+  it("accepts the SDK's signed request with its body", async () => {
+    // Prepare
+    const request = await signedJsonRequest();
+    // Act
+    const result = verifySigV4(request, secrets, new Date(Date.now()));
+    // Assess
+    expect(result).toEqual({ ok: true, accessKeyId: "S3RVER" });
+  });
+
+  it("refuses the request with a changed body, even with its signed x-amz-content-sha256", async () => {
+    // Prepare
+    const request = await signedJsonRequest();
+    const changed = Buffer.from(Buffer.from(request.body).toString("utf8").replace("alice", "bob__"));
+    // Act
+    const result = verifySigV4({ ...request, body: changed }, secrets, new Date(Date.now()));
+    // Assess
+    expect(changed.length).toBe(request.body.length);
+    expect(result).toMatchObject({ ok: false, code: "SignatureDoesNotMatch" });
   });
 });

@@ -5,6 +5,14 @@ export interface SignedRequest {
   method: string;
   url: string;
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * The payload, for services that hash it themselves (every AWS JSON
+   * service): its SHA-256 then goes into the canonical request, whatever
+   * `x-amz-content-sha256` claims, so a changed body breaks the signature.
+   * Leave it out for S3, which signs the header's value (`UNSIGNED-PAYLOAD`
+   * for presigned URLs) and checks a payload against it separately.
+   */
+  body?: Uint8Array;
 }
 
 /** Why a request was refused, in S3's own error codes. */
@@ -24,7 +32,8 @@ const algorithm = "AWS4-HMAC-SHA256";
  * from the method, the raw path, every query parameter but the signature, and
  * each signed header's value as received. So a presigned PUT whose
  * `content-type` or `content-length` was signed fails when the browser
- * sends another type or size.
+ * sends another type or size. Given the `body`, it verifies the payload too,
+ * as the JSON services (Cognito's admin API) do.
  *
  * s3rver 3 accepts any V4 signature from a known key without computing it;
  * the local platform puts this check in front of it so local uploads obey
@@ -66,7 +75,7 @@ export function verifySigV4(request: SignedRequest, secretFor: (accessKeyId: str
     if (!match) return { ok: false, code: "AccessDenied", message: "The Authorization header is not a SigV4 header" };
     [, credential, signedHeaders, signature] = match;
     amzDate = header(request.headers, "x-amz-date");
-    payloadHash = header(request.headers, "x-amz-content-sha256");
+    payloadHash = request.body ? createHash("sha256").update(request.body).digest("hex") : header(request.headers, "x-amz-content-sha256");
     const signedAt = parseAmzDate(amzDate);
     if (signedAt === undefined || payloadHash === undefined) {
       return { ok: false, code: "AccessDenied", message: "x-amz-date and x-amz-content-sha256 are required" };

@@ -1,22 +1,19 @@
+import { CODE_TTL_MS, createMailboxCodeSender } from "@spa-bff/auth-challenge";
 import { createLogger } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
-import { CODE_TTL_MS } from "../code/one-time-code.ts";
-import { createCreateAuthChallenge } from "../create/create-auth-challenge.ts";
-import { createDefineAuthChallenge } from "../define/define-auth-challenge.ts";
-import { createMailboxCodeSender } from "../senders/mailbox-code-sender.ts";
-import { createVerifyAuthChallenge } from "../verify/verify-auth-challenge.ts";
-import { createLocalCustomAuth } from "./local-custom-auth.ts";
+import { createHostedSecondFactor } from "./hosted-second-factor.ts";
+import { createAuthChallengeTriggers } from "./in-process-triggers.ts";
 
 function setup() {
   const clock = { now: Date.UTC(2026, 0, 1) };
   const now = () => clock.now;
   const mailbox = createMailboxCodeSender({ now });
-  const silent = createLogger("local-custom-auth-test");
+  const silent = createLogger("hosted-second-factor-test");
   silent.setLogLevel("SILENT");
-  const flow = createLocalCustomAuth({
-    define: createDefineAuthChallenge({ logger: silent }),
-    create: createCreateAuthChallenge({ sender: mailbox, now, logger: silent }),
-    verify: createVerifyAuthChallenge({ now, logger: silent }),
+  const triggers = createAuthChallengeTriggers({ sender: mailbox, logger: silent, now });
+  const flow = createHostedSecondFactor({
+    invokeTrigger: triggers.invokeTrigger,
+    context: { region: "eu-west-1", userPoolId: "eu-west-1_Local1", clientId: "local-web", awsSdkVersion: "aws-sdk-unknown-unknown" },
     now,
   });
   return { flow, mailbox, clock };
@@ -24,7 +21,7 @@ function setup() {
 
 const alice = { username: "alice", userAttributes: { sub: "sub-alice", email: "alice@example.com" } };
 
-describe("local custom-auth flow (Cognito's orchestration over the real triggers)", () => {
+describe("the hosted page's second factor (Cognito's orchestration over the real triggers)", () => {
   it("signs in with a correct password and the mailed code", async () => {
     // Prepare
     const { flow, mailbox } = setup();
@@ -34,6 +31,7 @@ describe("local custom-auth flow (Cognito's orchestration over the real triggers
     const done = await flow.answer(first.transaction, mailbox.latest("alice")?.code ?? "");
     // Assess
     expect(first.publicParameters).toEqual({ DELIVERY: "EMAIL", DESTINATION: "a***@example.com" });
+    expect(first.retry).toBe(false);
     expect(done).toEqual({ status: "success" });
   });
 
@@ -81,5 +79,21 @@ describe("local custom-auth flow (Cognito's orchestration over the real triggers
     // Assess
     expect(replay).toEqual({ status: "failed" });
     expect(expired).toEqual({ status: "failed" });
+  });
+
+  it("fails the step when a trigger throws, as Cognito fails the sign-in", async () => {
+    // Prepare
+    const clock = { now: Date.UTC(2026, 0, 1) };
+    const flow = createHostedSecondFactor({
+      invokeTrigger: async () => {
+        throw new Error("boom");
+      },
+      context: { region: "eu-west-1", userPoolId: "eu-west-1_Local1", clientId: "local-web", awsSdkVersion: "aws-sdk-unknown-unknown" },
+      now: () => clock.now,
+    });
+    // Act
+    const result = await flow.begin({ ...alice, passwordVerified: true });
+    // Assess
+    expect(result).toEqual({ status: "failed" });
   });
 });

@@ -1,0 +1,63 @@
+import { ConfigError } from "@spa-bff/core";
+import { describe, expect, it } from "vitest";
+import { type CognitoClientSettings, validateClientSettings } from "./client-settings.ts";
+
+const web: CognitoClientSettings = {
+  clientId: "local_web",
+  clientSecret: "secret",
+  explicitAuthFlows: ["ALLOW_CUSTOM_AUTH"],
+  refreshTokenRotation: { enabled: true, retryGraceSeconds: 0 },
+  accessTokenSeconds: 900,
+  idTokenSeconds: 900,
+  refreshTokenSeconds: 8 * 3600,
+  preventUserExistenceErrors: true,
+};
+
+describe("local Cognito app client settings", () => {
+  it("accepts what Cognito accepts", () => {
+    // Prepare
+    const { clientSecret: _secret, ...publicClient } = web;
+    // Act
+    const act = () => validateClientSettings([web, { ...publicClient, clientId: "public", authSessionSeconds: 900 }]);
+    // Assess
+    expect(act).not.toThrow();
+  });
+
+  it("names every value Cognito would refuse in one ConfigError", () => {
+    // Prepare
+    const bad: CognitoClientSettings = {
+      ...web,
+      clientId: "web client",
+      refreshTokenRotation: { enabled: true, retryGraceSeconds: 61 },
+      accessTokenSeconds: 60,
+      idTokenSeconds: 86_401,
+      refreshTokenSeconds: 1800,
+      authSessionSeconds: 60,
+      explicitAuthFlows: ["ALLOW_EVERYTHING" as never],
+    };
+    // Act
+    const act = () => validateClientSettings([bad, bad]);
+    // Assess
+    expect(act).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        act();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "";
+    })();
+    for (const part of [
+      'clientId "web client"',
+      "declared twice",
+      'unknown explicit auth flow "ALLOW_EVERYTHING"',
+      "retryGraceSeconds 61, expected 0–60",
+      "accessTokenSeconds 60",
+      "idTokenSeconds 86401",
+      "refreshTokenSeconds 1800",
+      "authSessionSeconds 60",
+    ]) {
+      expect(message).toContain(part);
+    }
+  });
+});
