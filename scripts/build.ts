@@ -28,9 +28,10 @@ export type LambdaName = keyof typeof lambdaEntries;
 export const moreLambdaEntries = {
   "bff-auth": "packages/bff/src/lambda/auth.ts",
   "bff-files": "packages/bff/src/lambda/files.ts",
-  "auth-define": "packages/auth-challenge/src/define.ts",
-  "auth-create": "packages/auth-challenge/src/create.ts",
-  "auth-verify": "packages/auth-challenge/src/verify.ts",
+  "auth-define": "packages/auth-challenge/src/lambda/define.ts",
+  "auth-create": "packages/auth-challenge/src/lambda/create.ts",
+  "auth-verify": "packages/auth-challenge/src/lambda/verify.ts",
+  "auth-pre-token": "packages/auth-challenge/src/lambda/pre-token.ts",
 } as const;
 
 export type BundleName = LambdaName | keyof typeof moreLambdaEntries;

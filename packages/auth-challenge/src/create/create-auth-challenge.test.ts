@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CODE_TTL_MS, checkCode } from "../code/one-time-code.ts";
-import type { CodeMessage, CodeSender } from "../senders/code-sender.ts";
-import { createMailboxCodeSender } from "../senders/mailbox-code-sender.ts";
+import { type CodeMessage, type CodeSender, renderCodeEmail } from "../senders/code-sender.ts";
 import { captureLogs } from "../testing/capture-logs.ts";
 import { createEvent, passwordDone, steps } from "../testing/events.ts";
+import { createRecordingSender } from "../testing/recording-sender.ts";
 import { createCreateAuthChallenge, maskEmail } from "./create-auth-challenge.ts";
 
 afterEach(() => {
@@ -12,7 +12,7 @@ afterEach(() => {
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-function setup(sender: CodeSender = createMailboxCodeSender()) {
+function setup(sender: CodeSender = createRecordingSender()) {
   const logs = captureLogs();
   const handler = createCreateAuthChallenge({ sender, now: () => NOW, logger: logs.logger });
   return { handler, logs };
@@ -21,7 +21,7 @@ function setup(sender: CodeSender = createMailboxCodeSender()) {
 describe("Create Auth Challenge", () => {
   it("sends a fresh 6-digit code on the first attempt and keeps only its hash and expiry", async () => {
     // Prepare
-    const mailbox = createMailboxCodeSender();
+    const mailbox = createRecordingSender();
     const { handler } = setup(mailbox);
     // Act
     const event = await handler(createEvent(passwordDone()));
@@ -29,7 +29,7 @@ describe("Create Auth Challenge", () => {
     const message = mailbox.latest("alice");
     expect(message).toMatchObject({ to: "alice@example.com", username: "alice", expiresAt: NOW + CODE_TTL_MS });
     expect(message?.code).toMatch(/^\d{6}$/);
-    expect(message?.text).toContain(message?.code);
+    expect(message && renderCodeEmail(message).text).toContain(message?.code);
     expect(event.response.challengeMetadata).toBe("EMAIL_CODE");
     expect(event.response.publicChallengeParameters).toEqual({ DELIVERY: "EMAIL", DESTINATION: "a***@example.com" });
     expect(JSON.stringify(event.response)).not.toContain(message?.code);
@@ -38,7 +38,7 @@ describe("Create Auth Challenge", () => {
 
   it("draws a new code for every attempt, so an earlier code does not answer a later challenge", async () => {
     // Prepare
-    const mailbox = createMailboxCodeSender();
+    const mailbox = createRecordingSender();
     const { handler } = setup(mailbox);
     const first = await handler(createEvent(passwordDone()));
     const firstCode = mailbox.latest("alice")?.code;
@@ -54,7 +54,7 @@ describe("Create Auth Challenge", () => {
 
   it("sends nothing to an unknown user but answers in the same shape with an unanswerable challenge", async () => {
     // Prepare
-    const mailbox = createMailboxCodeSender();
+    const mailbox = createRecordingSender();
     const { handler } = setup(mailbox);
     // Act
     const event = await handler(createEvent(passwordDone(), { userNotFound: true, userAttributes: {} }));
@@ -67,7 +67,7 @@ describe("Create Auth Challenge", () => {
 
   it("sends nothing when the user has no email address", async () => {
     // Prepare
-    const mailbox = createMailboxCodeSender();
+    const mailbox = createRecordingSender();
     const { handler } = setup(mailbox);
     // Act
     const event = await handler(createEvent(passwordDone(), { userAttributes: { sub: "sub-alice" } }));
@@ -105,7 +105,7 @@ describe("Create Auth Challenge", () => {
 
   it("never writes the code to a log line", async () => {
     // Prepare
-    const mailbox = createMailboxCodeSender();
+    const mailbox = createRecordingSender();
     const { handler, logs } = setup(mailbox);
     // Act
     const event = await handler(createEvent(passwordDone()));

@@ -1,7 +1,6 @@
 import { MessageRejected, SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { createMailboxCodeSender } from "./mailbox-code-sender.ts";
 import { createSesCodeSender, SesSendError } from "./ses-code-sender.ts";
 
 const ses = mockClient(SESv2Client);
@@ -56,37 +55,5 @@ describe("SES code sender", () => {
     // Assess
     await expect(result).rejects.toThrow(SesSendError);
     await expect(result).rejects.toThrow(/^SES refused the email: MessageRejected$/);
-  });
-});
-
-describe("local mailbox sender", () => {
-  it("keeps the latest message per user, case-insensitively, and prints a line for the developer", async () => {
-    // Prepare
-    const printed: string[] = [];
-    const mailbox = createMailboxCodeSender({ print: (line) => printed.push(line), now: () => 7 });
-    // Act
-    await mailbox.send(message);
-    await mailbox.send({ ...message, to: "bob@example.com", username: "bob", code: "111111" });
-    await mailbox.send({ ...message, code: "222222" });
-    // Assess
-    expect(mailbox.latest("ALICE")).toMatchObject({ code: "222222", sentAt: 7, subject: "Your sign-in code" });
-    expect(mailbox.latest("bob")?.code).toBe("111111");
-    expect(mailbox.latest("carol")).toBeUndefined();
-    expect(printed).toEqual([
-      "[mailbox] sign-in code for alice <alice@example.com>: 042917",
-      "[mailbox] sign-in code for bob <bob@example.com>: 111111",
-      "[mailbox] sign-in code for alice <alice@example.com>: 222222",
-    ]);
-  });
-
-  it("drops the oldest messages beyond its capacity", async () => {
-    // Prepare
-    const mailbox = createMailboxCodeSender({ capacity: 2 });
-    // Act
-    for (const code of ["000001", "000002", "000003"]) await mailbox.send({ ...message, code });
-    // Assess
-    expect(mailbox.all().map((m) => m.code)).toEqual(["000002", "000003"]);
-    mailbox.clear();
-    expect(mailbox.all()).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { loadBffConfig } from "../config.ts";
 import { createLocalKeyProvider, createSealer } from "../session/index.ts";
 import { INVALID_CREDENTIALS_MESSAGE } from "../signin/errors.ts";
 import { CODE_FAILED_MESSAGE } from "../signin/signin-service.ts";
-import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "../signin/testing/fake-cognito.ts";
+import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "../testing/fake-cognito.ts";
 
 const origin = "https://app.example";
 const SIGNIN_TABLE = "SignInAttempts-routes";

@@ -1,10 +1,10 @@
 import { DecryptCommand, GenerateDataKeyCommand } from "@aws-sdk/client-kms";
 import { SessionStoreError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
+import { createFakeKms } from "../testing/fake-kms.ts";
 import { EnvelopeError } from "./errors.ts";
 import { createKmsKeyProvider } from "./kms-key-provider.ts";
 import { createSealer } from "./sealer.ts";
-import { createFakeKms } from "./testing/fake-kms.ts";
 
 const text = (value: string) => new TextEncoder().encode(value);
 const read = (value: Uint8Array) => new TextDecoder().decode(value);

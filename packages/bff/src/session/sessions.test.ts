@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import { DecryptCommand, GenerateDataKeyCommand } from "@aws-sdk/client-kms";
 import { SessionStoreError } from "@spa-bff/core";
 import { describe, expect, it, vi } from "vitest";
+import { createFakeKms } from "../testing/fake-kms.ts";
 import { createMemorySessionStore } from "../testing/memory-session-store.ts";
 import { createKmsKeyProvider } from "./kms-key-provider.ts";
 import { createLocalKeyProvider } from "./local-key-provider.ts";
 import { createSealer } from "./sealer.ts";
 import { hashSessionId } from "./session-id.ts";
 import { createSessions } from "./sessions.ts";
-import { createFakeKms } from "./testing/fake-kms.ts";
 import type { Sealer, SessionPolicy, TokenSet } from "./types.ts";
 
 const t0 = 1_700_000_000;

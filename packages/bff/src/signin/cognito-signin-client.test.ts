@@ -1,8 +1,8 @@
 import { InitiateAuthCommand, InternalErrorException, RespondToAuthChallengeCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "../testing/fake-cognito.ts";
 import { CognitoSignInError, createCognitoSignInClient } from "./cognito-signin-client.ts";
 import { createSrpClientKey } from "./srp.ts";
-import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "./testing/fake-cognito.ts";
 
 /** SECRET_HASH for "alice" with CLIENT_ID/CLIENT_SECRET: printf 'aliceweb-client-id' | openssl dgst -sha256 -hmac 'web-client-secret' -binary | base64 */
 const ALICE_SECRET_HASH = "qjFjHl6Ruk1c9i+EVDntcEWjwSgNHb05XL+8NOFWICk=";

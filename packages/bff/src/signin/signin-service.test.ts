@@ -6,11 +6,11 @@ import { startTestDynamo, type TestDynamo } from "@spa-bff/local/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLocalKeyProvider } from "../session/local-key-provider.ts";
 import { createSealer } from "../session/sealer.ts";
+import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "../testing/fake-cognito.ts";
 import { createCognitoSignInClient } from "./cognito-signin-client.ts";
 import { INVALID_CREDENTIALS_MESSAGE, SignInFailedError, SignInLockedError } from "./errors.ts";
 import { createDynamoRateLimiter } from "./rate-limiter.ts";
 import { CODE_FAILED_MESSAGE, createSignInService, type SignInResult } from "./signin-service.ts";
-import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "./testing/fake-cognito.ts";
 
 const alice: FakeUser = {
   username: "alice",

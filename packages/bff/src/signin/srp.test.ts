@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createSrpServer, SRP_N } from "../testing/srp-server.ts";
 import { computePasswordClaim, createSrpClientKey } from "./srp.ts";
-import { createSrpServer, SRP_N } from "./testing/srp-server.ts";
 
 const POOL = "eu-west-1_AbCdEf123";
 

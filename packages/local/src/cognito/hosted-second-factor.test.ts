@@ -1,6 +1,7 @@
-import { CODE_TTL_MS, createMailboxCodeSender } from "@spa-bff/auth-challenge";
+import { CODE_TTL_MS } from "@spa-bff/auth-challenge";
 import { createLogger } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
+import { createMailboxCodeSender } from "../idp/mailbox-code-sender.ts";
 import { createHostedSecondFactor } from "./hosted-second-factor.ts";
 import { createAuthChallengeTriggers } from "./in-process-triggers.ts";
 

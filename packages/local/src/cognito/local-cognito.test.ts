@@ -11,12 +11,12 @@ import {
   RevokeTokenCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { createMailboxCodeSender } from "@spa-bff/auth-challenge";
 import { CognitoSignInError, createCognitoSignInClient } from "@spa-bff/bff/signin";
 import { ConfigError, createLogger } from "@spa-bff/core";
 import { captureOutput } from "@spa-bff/core/testing";
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createMailboxCodeSender } from "../idp/mailbox-code-sender.ts";
 import { type LocalIdp, startIdp } from "../idp/start-idp.ts";
 import type { CognitoClientSettings } from "./client-settings.ts";
 import { createAuthChallengeTriggers } from "./in-process-triggers.ts";

@@ -1,7 +1,7 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestBrowser, formAction, formField, loadOpenIdClient } from "../testing/idp.ts";
 import { type LocalIdp, startIdp } from "./start-idp.ts";
-import { createTestBrowser, formAction, formField, loadOpenIdClient } from "./test-support.ts";
 
 const appOrigin = "http://localhost:3999";
 const redirectUri = `${appOrigin}/auth/callback`;

@@ -1,4 +1,4 @@
-import { createMailboxCodeSender, type MailboxCodeSender, type MailboxMessage } from "@spa-bff/auth-challenge";
+import { createMailboxCodeSender, type MailboxCodeSender, type MailboxMessage } from "./mailbox-code-sender.ts";
 
 /**
  * The local IdP's mailbox: where the Create trigger's codes land instead of

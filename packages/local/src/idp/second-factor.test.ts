@@ -1,10 +1,10 @@
 import { ConfigError } from "@spa-bff/core";
 import { captureOutput } from "@spa-bff/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { type Answer, type Browser, createTestBrowser, formAction, loadOpenIdClient } from "../testing/idp.ts";
 import { createLocalMailbox } from "./mailbox.ts";
 import { createMailboxRoute } from "./mailbox-route.ts";
 import { type LocalIdp, startIdp } from "./start-idp.ts";
-import { type Answer, type Browser, createTestBrowser, formAction, loadOpenIdClient } from "./test-support.ts";
 
 const appOrigin = "http://localhost:3998";
 const redirectUri = `${appOrigin}/auth/callback`;

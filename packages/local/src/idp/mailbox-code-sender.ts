@@ -1,5 +1,4 @@
-import type { CodeMessage, CodeSender } from "./code-sender.ts";
-import { renderCodeEmail } from "./code-sender.ts";
+import { type CodeMessage, type CodeSender, renderCodeEmail } from "@spa-bff/auth-challenge";
 
 /** A message as the local mailbox keeps it. */
 export interface MailboxMessage extends CodeMessage {

@@ -1,5 +1,5 @@
-import { loadPreTokenConfig } from "./pre-token/pre-token-config.ts";
-import { createPreTokenGeneration } from "./pre-token/pre-token-generation.ts";
+import { loadPreTokenConfig } from "../config.ts";
+import { createPreTokenGeneration } from "../pre-token/pre-token-generation.ts";
 
 const config = loadPreTokenConfig(process.env);
 

@@ -1,7 +1,7 @@
 import { SESv2Client } from "@aws-sdk/client-sesv2";
-import { loadAuthChallengeConfig } from "./config.ts";
-import { createCreateAuthChallenge } from "./create/create-auth-challenge.ts";
-import { createSesCodeSender } from "./senders/ses-code-sender.ts";
+import { loadAuthChallengeConfig } from "../config.ts";
+import { createCreateAuthChallenge } from "../create/create-auth-challenge.ts";
+import { createSesCodeSender } from "../senders/ses-code-sender.ts";
 
 const config = loadAuthChallengeConfig(process.env);
 

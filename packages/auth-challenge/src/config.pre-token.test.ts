@@ -1,6 +1,6 @@
 import { ConfigError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
-import { loadPreTokenConfig } from "./pre-token-config.ts";
+import { loadPreTokenConfig } from "./config.ts";
 
 describe("loadPreTokenConfig", () => {
   it("reads the scopes and the client ids", () => {

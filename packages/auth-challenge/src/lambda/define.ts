@@ -1,4 +1,4 @@
-import { createDefineAuthChallenge } from "./define/define-auth-challenge.ts";
+import { createDefineAuthChallenge } from "../define/define-auth-challenge.ts";
 
 /** Lambda entry of the Define Auth Challenge trigger. */
 export const handler = createDefineAuthChallenge();

@@ -7,7 +7,7 @@ import {
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { mockClient } from "aws-sdk-client-mock";
-import { computeSecretHash } from "../secret-hash.ts";
+import { computeSecretHash } from "../signin/secret-hash.ts";
 import { createSrpServer } from "./srp-server.ts";
 
 export const POOL_ID = "eu-west-1_AbCdEf123";

@@ -4,10 +4,10 @@
  * the IdP's server-rendered forms, and the shared test browser as a user's
  * browser navigates (HTML accepted).
  */
-import { Browser } from "../testing/browser.ts";
+import { Browser } from "./browser.ts";
 
-export type { Answer } from "../testing/browser.ts";
-export { Browser, formAction } from "../testing/browser.ts";
+export type { Answer } from "./browser.ts";
+export { Browser, formAction } from "./browser.ts";
 
 type OpenIdClient = typeof import("openid-client");
 
