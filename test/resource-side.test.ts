@@ -1,12 +1,12 @@
 /**
  * The resource side end to end on loopback: real tokens from the local IdP
  * (oidc-provider), through the local API Gateway (REST v1 semantics, with
- * authorizer caching), into the items API on dynalite.
+ * authorizer caching), into the items API on dynalite, both functions run
+ * as Lambda runs them (instance pools of their deployed entries).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createApiHandler, loadApiConfig } from "@spa-bff/api";
-import { createAuthorizerHandler, loadAuthorizerConfig, routeRules } from "@spa-bff/authorizer";
-import { ensureTables, startDynamo, startGateway, startIdp } from "@spa-bff/local";
+import { routeRules } from "@spa-bff/core/infra";
+import { ensureTables, repoRoot, startDynamo, startGateway, startIdp, startLocalFunctions } from "@spa-bff/local";
 import { createM2mClient } from "@spa-bff/m2m";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -120,12 +120,19 @@ describe("resource side through the local gateway", () => {
     });
     running.push(idp);
     issuer = idp.issuer;
+    // The authorizer and the items API run as Lambda runs them: pools of isolated instances of their deployed entries.
+    const lambda = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" };
+    const functions = startLocalFunctions(repoRoot, {
+      authorizer: { ...lambda, JWT_ISSUER: issuer, JWT_CLIENT_IDS: `${web.clientId},${m2m.clientId}` },
+      items: { ...lambda, ITEMS_TABLE: "rs-items", DYNAMODB_ENDPOINT: dynamo.endpoint },
+    });
+    running.push(functions);
     const gateway = await startGateway({
       port: 0,
       stage: "local",
       routes: routeRules.map(({ method, resource }) => ({ method, resource })),
-      authorizer: createAuthorizerHandler(loadAuthorizerConfig({ JWT_ISSUER: issuer, JWT_CLIENT_IDS: `${web.clientId},${m2m.clientId}` })),
-      integration: createApiHandler(loadApiConfig({ ITEMS_TABLE: "rs-items", DYNAMODB_ENDPOINT: dynamo.endpoint })),
+      authorizer: functions.invoke("authorizer"),
+      integration: functions.invoke("items"),
     });
     running.push(gateway);
     apiUrl = gateway.url;

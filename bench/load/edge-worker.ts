@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { type BffHandler, createBffHandler, loadBffConfig } from "@spa-bff/bff";
-import { startEdge } from "@spa-bff/local";
+import { inProcess, startEdge } from "@spa-bff/local";
 
 const envFile = process.argv[2];
 if (!envFile) throw new Error("usage: edge-worker.ts <bff-env.json>");
@@ -16,10 +16,13 @@ let bff: BffHandler | undefined;
 const edge = await startEdge({
   port: 0,
   spa: { kind: "none" },
-  bff: (event, context) => {
-    if (!bff) throw new Error("The BFF is not ready yet");
-    return bff(event, context);
-  },
+  functions: ["/auth/", "/api/", "/files/"].map((prefix) => ({
+    prefix,
+    invoke: inProcess((event: Parameters<BffHandler>[0], context) => {
+      if (!bff) throw new Error("The BFF is not ready yet");
+      return bff(event, context);
+    }),
+  })),
 });
 // The BFF accepts calls from its own origin only, which is known once the edge listens.
 bff = createBffHandler(loadBffConfig({ ...env, APP_ORIGIN: edge.url }));

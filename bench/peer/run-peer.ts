@@ -5,7 +5,7 @@ import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { createApiHandler, loadApiConfig } from "@spa-bff/api";
 import { createAuthorizerHandler, loadAuthorizerConfig, routeRules } from "@spa-bff/authorizer";
-import { startGateway, startIdp } from "@spa-bff/local";
+import { inProcess, startGateway, startIdp } from "@spa-bff/local";
 import { type LoadPair, loadPair } from "../load/measure-load.ts";
 import type { BenchPlatform } from "../platform/bench-platform.ts";
 import { createBrowser, loginAtIdp } from "../platform/browser.ts";
@@ -115,8 +115,8 @@ export async function runPeer(
       stage: "local",
       routes: routeRules.map(({ method, resource }) => ({ method, resource })),
       cacheTtlSeconds: 300,
-      authorizer: (event) => authorizer(event),
-      integration: (event, context) => api(event, context),
+      authorizer: inProcess(authorizer),
+      integration: inProcess(api),
     });
     stops.push(() => gateway.stop());
 

@@ -13,7 +13,8 @@ const rejections = watchUnhandledRejections();
 let tp: TestPlatform;
 
 beforeAll(async () => {
-  tp = await startTestPlatform();
+  // A burst of twelve calls needs twelve BFF instances at once; fewer would throttle some (429), as Lambda does.
+  tp = await startTestPlatform({ platform: { functions: { maxConcurrency: 16 } } });
 });
 
 afterAll(async () => {

@@ -17,6 +17,8 @@ beforeAll(async () => {
   tp = await startTestPlatform({ bffEnv: { UPSTREAM_TIMEOUT_MS: "300" } });
   browser = new Browser();
   ({ sessionId } = await login(tp, browser, "alice"));
+  // The API's functions start before the tests: a cold start takes longer than this suite's 300 ms upstream timeout.
+  await tp.platform.provision(["bffApi", "authorizer", "items"]);
 });
 
 afterAll(async () => {

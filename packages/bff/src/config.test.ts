@@ -1,4 +1,5 @@
 import { ConfigError } from "@spa-bff/core";
+import { tokenTiming } from "@spa-bff/core/infra";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "./config.ts";
 import { deployedEnv, thrown } from "./testing/fixtures.ts";
@@ -13,7 +14,10 @@ describe("loadBffConfig", () => {
     expect(config.apiBaseUrl).toBe("https://abc.execute-api.eu-west-1.amazonaws.com/prod");
     expect(config.oidc.scopes).toBe("openid email profile items/read items/write");
     expect(config.session).toEqual({ idleSeconds: 1800, absoluteSeconds: 28800, touchIntervalSeconds: 300 });
-    expect(config.refreshSkewSeconds).toBe(60);
+    // The stacks' authorizer cache (60 s) must end before a token: callers refresh earlier than that.
+    expect(config.refreshSkewSeconds).toBe(tokenTiming.refreshSkewSeconds);
+    expect(config.refreshSkewSeconds).toBeGreaterThan(tokenTiming.authorizerCacheSeconds);
+    expect(config.refreshLeaseSeconds).toBe(10);
     expect(config.upstreamTimeoutMs).toBe(8000);
     expect(config.maxBodyBytes).toBe(1048576);
     expect(config.keyProvider).toEqual({ kind: "kms", keyId: "alias/bff" });

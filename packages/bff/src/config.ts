@@ -1,5 +1,6 @@
 import type { webcrypto } from "node:crypto";
 import { isAllowedServiceUrl, isLoopbackUrl, parseConfig } from "@spa-bff/core";
+import { tokenTiming } from "@spa-bff/core/infra";
 import * as z from "zod/mini";
 import { type FilesConfig, loadFilesConfig } from "./files/config.ts";
 
@@ -28,6 +29,8 @@ export interface BffConfig {
   apiBaseUrl: string;
   session: { idleSeconds: number; absoluteSeconds: number; touchIntervalSeconds: number };
   refreshSkewSeconds: number;
+  /** How long one instance's claim on a session's refresh holds before another may take over. */
+  refreshLeaseSeconds: number;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
   /** How users sign in (`LOGIN_MODE`): the IdP's hosted page (code flow) or the BFF's branded sign-in with a second factor. */
@@ -45,6 +48,8 @@ export type LoginConfig =
       userPoolId: string;
       /** `SIGNIN_TABLE`: the failed-attempt counters (core's `rateLimitTable`). */
       signInTable: string;
+      /** `COGNITO_ENDPOINT`: the local Cognito stand-in (loopback only); absent in AWS. */
+      endpoint?: string;
     };
 
 // zod/mini: the same checks as classic zod at 13 KB instead of 440 KB in the bundle (cold start, the 450 KB budget).
@@ -77,13 +82,20 @@ const schema = z
     SESSION_IDLE_SECONDS: positive(1800),
     SESSION_ABSOLUTE_SECONDS: positive(28800),
     SESSION_TOUCH_SECONDS: positive(300),
-    REFRESH_SKEW_SECONDS: z._default(z.coerce.number({ error: "a non-negative integer" }).check(z.int(), z.nonnegative()), 60),
+    REFRESH_SKEW_SECONDS: z._default(
+      z.coerce.number({ error: "a non-negative integer" }).check(z.int(), z.nonnegative()),
+      tokenTiming.refreshSkewSeconds,
+    ),
+    REFRESH_LEASE_SECONDS: z.optional(z.coerce.number({ error: "a positive integer" }).check(z.int(), z.positive())),
     UPSTREAM_TIMEOUT_MS: positive(8000),
     MAX_BODY_BYTES: positive(1048576),
     AWS_REGION: optionalText(),
     LOGIN_MODE: z._default(z.enum(["hosted", "branded"], { error: '"hosted" or "branded"' }), "hosted"),
     COGNITO_USER_POOL_ID: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/, "a user pool id (<region>_<id>)"))),
     SIGNIN_TABLE: optionalText(),
+    COGNITO_ENDPOINT: z.optional(
+      z.string().check(z.refine((value) => isLoopbackUrl(value), { message: "a loopback URL (the local Cognito); leave unset in AWS" })),
+    ),
   })
   .check(
     z.superRefine((env, ctx) => {
@@ -149,11 +161,18 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
       touchIntervalSeconds: raw.SESSION_TOUCH_SECONDS,
     },
     refreshSkewSeconds: raw.REFRESH_SKEW_SECONDS,
+    // Longer than one IdP call may take (its timeout follows UPSTREAM_TIMEOUT_MS), so only a dead holder's lease runs out.
+    refreshLeaseSeconds: raw.REFRESH_LEASE_SECONDS ?? Math.ceil(raw.UPSTREAM_TIMEOUT_MS / 1000) + 2,
     upstreamTimeoutMs: raw.UPSTREAM_TIMEOUT_MS,
     maxBodyBytes: raw.MAX_BODY_BYTES,
     login:
       raw.LOGIN_MODE === "branded"
-        ? { mode: "branded", userPoolId: raw.COGNITO_USER_POOL_ID ?? "", signInTable: raw.SIGNIN_TABLE ?? "" }
+        ? {
+            mode: "branded",
+            userPoolId: raw.COGNITO_USER_POOL_ID ?? "",
+            signInTable: raw.SIGNIN_TABLE ?? "",
+            ...(raw.COGNITO_ENDPOINT ? { endpoint: raw.COGNITO_ENDPOINT } : {}),
+          }
         : { mode: "hosted" },
     // The file routes are opt-in: without a bucket they answer 404 like any unknown route.
     ...(env.FILES_BUCKET ? { files: loadFilesConfig(env) } : {}),

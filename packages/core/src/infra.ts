@@ -8,8 +8,6 @@
 
 export type { RouteId, RouteRule } from "./api-routes.ts";
 export { isRouteAllowed, routeRules } from "./api-routes.ts";
-export type { TableDefinition } from "./tables.ts";
-export { createTableInput, itemsTable, rateLimitTable, sessionsTable, tables } from "./tables.ts";
 export { functionUrlCors, responseHeadersPolicy } from "./deployment/edge.ts";
 export type { FunctionId, FunctionSpec, RoleName } from "./deployment/functions.ts";
 export { functions, handlerOf } from "./deployment/functions.ts";
@@ -17,3 +15,5 @@ export type { Grant, GrantResource } from "./deployment/grants.ts";
 export { federatedFilesGrants, roleGrants, sessionEncryptionContext, uploadsPrefix } from "./deployment/grants.ts";
 export type { LoginMode, RotationSettings } from "./deployment/identity.ts";
 export { brandedTokenScopes, itemsScopes, m2mClient, resourceServer, tokenTiming, webClient } from "./deployment/identity.ts";
+export type { TableDefinition } from "./tables.ts";
+export { createTableInput, itemsTable, rateLimitTable, sessionsTable, tables } from "./tables.ts";

@@ -8,13 +8,14 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createApiHandler, loadApiConfig } from "@spa-bff/api";
-import { createAuthorizerHandler, loadAuthorizerConfig, routeRules } from "@spa-bff/authorizer";
-import { type BffAdapters, type BffConfig, type BffHandler, createBffHandler, loadBffConfig } from "@spa-bff/bff";
+import { type BffAdapters, type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
+import { createLocalKeyProvider, defaultKeyContext } from "@spa-bff/bff/session";
+import { type FunctionId, routeRules, tokenTiming } from "@spa-bff/core/infra";
 import { ensureTables, startDynamo } from "./dynamo/index.ts";
 import { type EdgeOptions, startEdge } from "./edge/index.ts";
 import { startGateway } from "./gateway/index.ts";
 import { type DemoUser, defaultDemoUsers, startIdp } from "./idp/index.ts";
+import { type Invoke, inProcess, type LocalFunctionLimits, type PoolEvent, type PoolStats, startLocalFunctions } from "./lambda/index.ts";
 import { startS3 } from "./s3/index.ts";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -38,13 +39,16 @@ export interface PlatformOptions {
   /** Extra BFF environment (timeouts, session limits) layered over the defaults. */
   bffEnv?: Record<string, string>;
   accessTokenTtlSeconds?: number;
-  /** Authorizer result cache of the local gateway, in seconds (API Gateway's default is 300). */
+  /** Authorizer result cache of the local gateway, in seconds; default the stacks' (`tokenTiming.authorizerCacheSeconds`). */
   authorizerCacheTtlSeconds?: number;
+  /** How many instances each function may have, when idle ones retire, test overrides of timeouts. */
+  functions?: LocalFunctionLimits;
   /** The private API the BFF proxies to, instead of the local gateway (a recording stand-in in the proxy's tests). */
   apiBaseUrl?: string;
   /**
    * Adapters (a clock, a logger, a mocked KMS sealer) for a BFF that runs in
-   * this process with these seams; see `Platform.replaceBff`.
+   * this process with these seams, instead of the BFF's function pools; see
+   * `Platform.replaceBff`.
    */
   bffAdapters?: (config: BffConfig) => Partial<BffAdapters>;
 }
@@ -71,8 +75,14 @@ export interface Platform {
   bffEnv: Record<string, string>;
   /** The BFF's parsed configuration. */
   bffConfig: BffConfig;
-  /** Replaces the edge's BFF by a new instance with these adapters (a cold start: empty caches, no discovery yet). */
+  /** Replaces the edge's BFF by a new in-process instance with these adapters (a cold start: empty caches, no discovery yet). */
   replaceBff(adapters?: Partial<BffAdapters>): void;
+  /** Every function's events (cold starts, invocations, throttles, timeouts), as `sst dev` shows its invocations. */
+  onFunctionEvent(listener: (event: PoolEvent) => void): () => void;
+  /** Instances started, concurrency and invocations per instance, by function. */
+  functionStats(): Partial<Record<FunctionId, PoolStats>>;
+  /** Starts instances of these functions ahead of any call (provisioned concurrency), so the next calls are warm. */
+  provision(ids: readonly FunctionId[], count?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -108,6 +118,23 @@ function ensureLocalAwsEnv(): void {
   process.env.AWS_SECRET_ACCESS_KEY ??= "local";
 }
 
+/** What Lambda hands every function besides its own configuration: the region and its role's credentials. */
+function lambdaEnv(): Record<string, string> {
+  return {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "INFO",
+  };
+}
+
+/** The edge's BFF origins, as the Router routes them to the three functions. */
+const bffRoutes = [
+  { prefix: "/auth/", id: "bffAuth" },
+  { prefix: "/api/", id: "bffApi" },
+  { prefix: "/files/", id: "bffFiles" },
+] as const satisfies ReadonlyArray<{ prefix: string; id: FunctionId }>;
+
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   // Callers that pick their ports (tests with port 0) need not know the S3 one: a free port unless asked.
   const ports = { ...defaultPorts, s3: 0, ...options.ports };
@@ -128,15 +155,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // The edge and the gateway must know their ports before the IdP registers
     // redirect URIs, and the handlers need the IdP's issuer: bind late.
     let s3Endpoint: string | undefined;
-    let bff: BffHandler | undefined;
+    const invokers: Partial<Record<FunctionId, Invoke>> = {};
+    const late =
+      (id: FunctionId): Invoke =>
+      (event, invokeOptions) => {
+        const invoke = invokers[id];
+        if (!invoke) throw new Error(`The function ${id} is not ready yet`);
+        return invoke(event, invokeOptions);
+      };
     const edge = await startEdge({
       port: ports.edge,
-      bff: (event, context) => {
-        if (!bff) throw new Error("The BFF is not ready yet");
-        return bff(event, context);
-      },
+      functions: bffRoutes.map(({ prefix, id }) => ({ prefix, invoke: late(id) })),
       spa: options.spa ?? { kind: "static", dir: join(repoRoot, "web/dist") },
-      bffPrefixes: ["/auth/", "/api/", "/files/"],
       // The SPA PUTs uploads straight to the local S3 (presigned URLs): its CSP must let it connect there.
       connectSources: () => (s3Endpoint ? [s3Endpoint] : []),
     });
@@ -151,21 +181,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stops.push(() => s3.stop());
     s3Endpoint = s3.endpoint;
 
-    let authorizer: ReturnType<typeof createAuthorizerHandler> | undefined;
-    let api: ReturnType<typeof createApiHandler> | undefined;
     const gateway = await startGateway({
       port: ports.api,
       stage: "local",
       routes: routeRules.map(({ method, resource }) => ({ method, resource })),
-      cacheTtlSeconds: options.authorizerCacheTtlSeconds ?? 300,
-      authorizer: (event) => {
-        if (!authorizer) throw new Error("The authorizer is not ready yet");
-        return authorizer(event);
-      },
-      integration: (event, context) => {
-        if (!api) throw new Error("The API is not ready yet");
-        return api(event, context);
-      },
+      cacheTtlSeconds: options.authorizerCacheTtlSeconds ?? tokenTiming.authorizerCacheSeconds,
+      authorizer: late("authorizer"),
+      integration: late("items"),
     });
     stops.push(() => gateway.stop());
 
@@ -181,11 +203,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
     });
     stops.push(() => idp.stop());
-
-    authorizer = createAuthorizerHandler(
-      loadAuthorizerConfig({ JWT_ISSUER: idp.issuer, JWT_CLIENT_IDS: `${clients.web.clientId},${clients.m2m.clientId}` }),
-    );
-    api = createApiHandler(loadApiConfig({ ITEMS_TABLE: tableNames.Items, DYNAMODB_ENDPOINT: dynamo.endpoint }));
 
     // In memory (tests): the session key lives in a private temp folder that stop() removes.
     const keyDir = dataDir ?? (await mkdtemp(join(tmpdir(), "spa-bff-keys-")));
@@ -207,7 +224,26 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...options.bffEnv,
     };
     const bffConfig = loadBffConfig(bffEnv);
-    bff = createBffHandler(bffConfig, options.bffAdapters?.(bffConfig) ?? {});
+    // Created once here, so the first instances of the three functions do not race to create the same key file.
+    if (bffConfig.keyProvider.kind === "local")
+      await createLocalKeyProvider({ file: bffConfig.keyProvider.file }).generateDataKey(defaultKeyContext);
+    const local = startLocalFunctions(
+      repoRoot,
+      {
+        authorizer: { ...lambdaEnv(), JWT_ISSUER: idp.issuer, JWT_CLIENT_IDS: `${clients.web.clientId},${clients.m2m.clientId}` },
+        items: { ...lambdaEnv(), ITEMS_TABLE: tableNames.Items, DYNAMODB_ENDPOINT: dynamo.endpoint },
+        ...(options.bffAdapters ? {} : Object.fromEntries(bffRoutes.map(({ id }) => [id, { ...lambdaEnv(), ...bffEnv }]))),
+      },
+      options.functions,
+    );
+    stops.push(() => local.stop());
+    invokers.authorizer = local.invoke("authorizer");
+    invokers.items = local.invoke("items");
+    const useBff = (invoke: Invoke) => {
+      for (const { id } of bffRoutes) invokers[id] = invoke;
+    };
+    if (options.bffAdapters) useBff(inProcess(createBffHandler(bffConfig, options.bffAdapters(bffConfig)), "bff"));
+    else for (const { id } of bffRoutes) invokers[id] = local.invoke(id);
 
     return {
       urls: { app: edge.url, idp: idp.issuer, api: gateway.url, dynamo: dynamo.endpoint, s3: s3.endpoint },
@@ -218,8 +254,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       parts: { idp, dynamo, gateway, edge, s3 },
       bffEnv,
       bffConfig,
-      replaceBff: (adapters = {}) => {
-        bff = createBffHandler(bffConfig, adapters);
+      replaceBff: (adapters = {}) => useBff(inProcess(createBffHandler(bffConfig, adapters), "bff")),
+      onFunctionEvent: (listener) => local.onEvent(listener),
+      functionStats: () => local.stats(),
+      provision: async (ids, count = 1) => {
+        await Promise.all(ids.map((id) => local.provision(id, count)));
       },
       stop: stopAll,
     };

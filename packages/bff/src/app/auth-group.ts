@@ -14,8 +14,13 @@ export const authGroup: RouteGroup = (s, config, adapters) => {
   const starter = { sessions: s.sessions, audit: s.audit, cookieMaxAge: config.session.absoluteSeconds };
   const { appOrigin } = config;
   return [
-    loginRoute({ idp: s.idp, sealer: s.sealer, appOrigin }),
-    callbackRoute({ ...starter, idp: s.idp, sealer: s.sealer, appOrigin, redirectUri: config.redirectUri }),
+    // The code flow exists only with the hosted login: in a branded stage no path to a session skips the second factor.
+    ...(s.oidc
+      ? [
+          loginRoute({ idp: s.oidc, sealer: s.sealer, appOrigin }),
+          callbackRoute({ ...starter, idp: s.oidc, sealer: s.sealer, appOrigin, redirectUri: config.redirectUri }),
+        ]
+      : []),
     sessionRoute({ sessions: s.sessions, audit: s.audit, appOrigin, loginMode: config.login.mode }),
     logoutRoute({ sessions: s.sessions, idp: s.idp, audit: s.audit, appOrigin, postLogoutRedirectUri: config.postLogoutRedirectUri }),
     // Only with LOGIN_MODE=branded; with the hosted login /auth/signin* is an unknown route (404).
@@ -35,7 +40,11 @@ function brandedSignIn(s: BffServices, config: BffConfig, adapters: Partial<BffA
     // The pool id starts with its region ("eu-west-1_AbC…"), which is where the Cognito API must be called.
     const region = login.userPoolId.split("_")[0] ?? config.region;
     const cognito =
-      adapters.cognito ?? new (await import("@aws-sdk/client-cognito-identity-provider")).CognitoIdentityProviderClient({ region });
+      adapters.cognito ??
+      new (await import("@aws-sdk/client-cognito-identity-provider")).CognitoIdentityProviderClient({
+        region,
+        ...(login.endpoint ? { endpoint: login.endpoint } : {}),
+      });
     return signin.createSignInService({
       cognito: signin.createCognitoSignInClient({
         client: cognito,

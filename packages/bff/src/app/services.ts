@@ -2,6 +2,8 @@ import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-iden
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createLogger, type Logger, lazy, lazyService } from "@spa-bff/core";
 import { type Audit, createAudit } from "../audit.ts";
+import { createCognitoTokens } from "../auth/cognito-tokens.ts";
+import type { IdpTokens } from "../auth/idp-tokens.ts";
 import { createOidcClient, type OidcClient } from "../auth/oidc-client.ts";
 import type { BffConfig } from "../config.ts";
 import type { Files } from "../files/create-files.ts";
@@ -44,7 +46,10 @@ export interface BffServices {
   audit: Audit;
   sealer: Sealer;
   sessions: SessionService;
-  idp: OidcClient;
+  /** Refresh, revoke and end-session of whichever IdP signed the user in. */
+  idp: IdpTokens;
+  /** The code flow, only with the hosted login (a branded stage has no way to the IdP's page). */
+  oidc: OidcClient | undefined;
   upstream: Upstream;
   refresher: EnsureFresh;
   /** The function's one DynamoDB client, built on first use (sessions; the sign-in counters). */
@@ -72,18 +77,39 @@ export function createServices(config: BffConfig, adapters: Partial<BffAdapters>
     adapters.sessionStore ??
     lazyService<SessionStore>(async () => createDynamoSessionStore({ client: await dynamodb(), tableName: config.sessionTable }));
   const sessions = createSessions({ store, sealer, policy: config.session, logger });
-  const idp = createOidcClient(config, {
-    ...(adapters.idpFetch ? { fetch: adapters.idpFetch } : {}),
-    timeoutSeconds: Math.max(1, Math.floor(config.upstreamTimeoutMs / 1000)),
-  });
+  const login = config.login;
+  const oidc =
+    login.mode === "hosted"
+      ? createOidcClient(config, {
+          ...(adapters.idpFetch ? { fetch: adapters.idpFetch } : {}),
+          timeoutSeconds: Math.max(1, Math.floor(config.upstreamTimeoutMs / 1000)),
+        })
+      : undefined;
+  const idp: IdpTokens =
+    oidc ??
+    createCognitoTokens({
+      userPoolId: login.mode === "branded" ? login.userPoolId : "",
+      clientId: config.oidc.clientId,
+      clientSecret: config.oidc.clientSecret ?? "",
+      postLogoutRedirectUri: config.postLogoutRedirectUri,
+      ...(login.mode === "branded" && login.endpoint ? { endpoint: login.endpoint } : {}),
+      ...(adapters.cognito ? { client: adapters.cognito } : {}),
+    });
   const upstream = createUpstream({
     baseUrl: config.apiBaseUrl,
     timeoutMs: config.upstreamTimeoutMs,
     ...(adapters.upstreamFetch ? { fetch: adapters.upstreamFetch } : {}),
   });
-  const refresher = createTokenRefresher({ sessions, idp, audit, skewSeconds: config.refreshSkewSeconds });
+  const refresher = createTokenRefresher({
+    sessions,
+    idp,
+    audit,
+    clock,
+    skewSeconds: config.refreshSkewSeconds,
+    leaseSeconds: config.refreshLeaseSeconds,
+  });
 
-  return { logger, clock, audit, dynamodb, sealer, sessions, idp, upstream, refresher };
+  return { logger, clock, audit, dynamodb, sealer, sessions, idp, oidc, upstream, refresher };
 }
 
 function createDynamoClient(config: BffConfig): DynamoDBClient {

@@ -3,6 +3,7 @@ import { isLoopbackUrl } from "@spa-bff/core";
 import type * as Oidc from "openid-client";
 import type { BffConfig } from "../config.ts";
 import type { SessionUser, TokenSet } from "../session/types.ts";
+import type { IdpTokens } from "./idp-tokens.ts";
 import { toOidcError } from "./oidc-errors.ts";
 
 /** A login about to start: the IdP URL and the secrets the callback must check. */
@@ -13,8 +14,8 @@ export interface StartedLogin {
   codeVerifier: string;
 }
 
-/** The IdP as the routes see it; every failure is an `OidcRejectedError` or an `IdpError`. */
-export interface OidcClient {
+/** The code flow's IdP as the routes see it; every failure is an `OidcRejectedError` or an `IdpError`. */
+export interface OidcClient extends IdpTokens {
   startLogin(): Promise<StartedLogin>;
   /** Redeems the code of a callback URL, checking state, nonce, PKCE and the ID token. */
   redeemCode(
@@ -22,12 +23,6 @@ export interface OidcClient {
     checks: { state: string; nonce: string; codeVerifier: string },
     now: number,
   ): Promise<{ user: SessionUser; tokens: TokenSet }>;
-  /** A refresh grant; keeps the old refresh token when the IdP does not rotate it. */
-  refresh(tokens: TokenSet, now: number): Promise<TokenSet>;
-  /** RFC 7009 revocation of a refresh token. */
-  revoke(refreshToken: string): Promise<void>;
-  /** Where the browser goes to end the IdP session; never carries a token. */
-  endSessionUrl(): Promise<string>;
 }
 
 export interface OidcClientOptions {

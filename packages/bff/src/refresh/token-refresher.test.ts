@@ -1,6 +1,6 @@
-import { IdpError, UnauthenticatedError } from "@spa-bff/core";
+import { IdpError, SessionStoreError, UnauthenticatedError } from "@spa-bff/core";
 import { describe, expect, it, vi } from "vitest";
-import type { OidcClient } from "../auth/oidc-client.ts";
+import type { IdpTokens } from "../auth/idp-tokens.ts";
 import { OidcRejectedError } from "../auth/oidc-errors.ts";
 import { hashSessionId } from "../session/session-id.ts";
 import type { Session, TokenSet } from "../session/types.ts";
@@ -18,19 +18,23 @@ function createMemorySessions(): MemorySessions {
   return Object.assign(sessions, { stored: (id: string) => store.records.has(hashSessionId(id)) });
 }
 
-function fakeOidc(refresh: (tokens: TokenSet) => Promise<TokenSet>): OidcClient & { refresh: ReturnType<typeof vi.fn> } {
-  const unused = () => Promise.reject(new Error("not used"));
-  return {
-    startLogin: unused,
-    redeemCode: unused,
-    revoke: unused,
-    endSessionUrl: unused,
-    refresh: vi.fn((tokens: TokenSet) => refresh(tokens)),
-  };
+type FakeIdp = Pick<IdpTokens, "refresh" | "revoke"> & { refresh: ReturnType<typeof vi.fn>; revoke: ReturnType<typeof vi.fn> };
+
+function fakeIdp(refresh: (tokens: TokenSet) => Promise<TokenSet>): FakeIdp {
+  return { refresh: vi.fn((tokens: TokenSet) => refresh(tokens)), revoke: vi.fn(async () => undefined) };
 }
 
-function instance(sessions: MemorySessions, oidc: OidcClient) {
-  return createTokenRefresher({ sessions, idp: oidc, audit, skewSeconds: 60 });
+/** One BFF instance: its own refresher (and single flight) over the shared store. */
+function instance(sessions: MemorySessions, idp: FakeIdp, options: { clock?: () => number; leaseSeconds?: number } = {}) {
+  return createTokenRefresher({
+    sessions,
+    idp,
+    audit,
+    skewSeconds: 60,
+    leaseSeconds: options.leaseSeconds ?? 10,
+    clock: options.clock ?? (() => now),
+    pollMs: 5,
+  });
 }
 
 async function expiringSession(sessions: MemorySessions): Promise<Session> {
@@ -55,25 +59,39 @@ describe("createTokenRefresher", () => {
     // Prepare
     const sessions = createMemorySessions();
     const session = await sessions.create({ user: { sub: "u1" }, tokens: fresh("a") }, now);
-    const oidc = fakeOidc(async () => fresh("x"));
+    const idp = fakeIdp(async () => fresh("x"));
     // Act
-    const result = await instance(sessions, oidc)(session, now, "r");
+    const result = await instance(sessions, idp)(session, now, "r");
     // Assess
     expect(result).toBe(session);
-    expect(oidc.refresh).not.toHaveBeenCalled();
+    expect(idp.refresh).not.toHaveBeenCalled();
   });
 
-  it("shares one refresh between concurrent requests of one session", async () => {
+  it("shares one refresh between concurrent requests of one session on one instance", async () => {
     // Prepare
     const sessions = createMemorySessions();
     const session = await expiringSession(sessions);
-    const oidc = fakeOidc(async () => fresh("new"));
-    const refresher = instance(sessions, oidc);
+    const idp = fakeIdp(async () => fresh("new"));
+    const refresher = instance(sessions, idp);
     // Act
     const results = await Promise.all(Array.from({ length: 10 }, () => refresher(session, now, "r")));
     // Assess
-    expect(oidc.refresh).toHaveBeenCalledTimes(1);
+    expect(idp.refresh).toHaveBeenCalledTimes(1);
     expect(new Set(results.map((result) => result.tokens.accessToken))).toEqual(new Set(["new-at"]));
+  });
+
+  it("refreshes once across ten instances that all see the session expiring, and every one gets the new tokens", async () => {
+    // Prepare: ten instances with their own refresher, one shared IdP that counts grants
+    const sessions = createMemorySessions();
+    const session = await expiringSession(sessions);
+    const idp = fakeIdp(async () => fresh("once"));
+    const instances = Array.from({ length: 10 }, () => instance(sessions, idp));
+    // Act
+    const results = await Promise.all(instances.map((refresher) => refresher(session, now, "r")));
+    // Assess
+    expect(idp.refresh).toHaveBeenCalledTimes(1);
+    expect(new Set(results.map((result) => result.tokens.accessToken))).toEqual(new Set(["once-at"]));
+    expect((await sessions.get(session.id, now))?.lease).toBeUndefined();
   });
 
   it("uses another instance's tokens instead of refreshing again when the store already has them", async () => {
@@ -82,51 +100,57 @@ describe("createTokenRefresher", () => {
     const stale = await expiringSession(sessions);
     await instance(
       sessions,
-      fakeOidc(async () => fresh("a")),
+      fakeIdp(async () => fresh("a")),
     )(stale, now, "r");
-    const oidcB = fakeOidc(async () => fresh("b"));
+    const idpB = fakeIdp(async () => fresh("b"));
     // Act
-    const result = await instance(sessions, oidcB)(stale, now, "r");
+    const result = await instance(sessions, idpB)(stale, now, "r");
     // Assess
-    expect(oidcB.refresh).not.toHaveBeenCalled();
+    expect(idpB.refresh).not.toHaveBeenCalled();
     expect(result.tokens.accessToken).toBe("a-at");
   });
 
-  it("re-reads and uses the winner's tokens when its conditional write loses", async () => {
-    // Prepare: instance A refreshes while B's refresh grant is in flight
+  it("waits for the instance that holds the lease and uses the tokens it writes", async () => {
+    // Prepare: another instance has taken the lease and is talking to the IdP
     const sessions = createMemorySessions();
     const stale = await expiringSession(sessions);
-    const refresherA = instance(
-      sessions,
-      fakeOidc(async () => fresh("a")),
-    );
-    const oidcB = fakeOidc(async () => {
-      await refresherA(stale, now, "ra");
-      return fresh("b");
-    });
-    // Act
-    const result = await instance(sessions, oidcB)(stale, now, "rb");
+    expect(await sessions.takeRefreshLease(stale, "instance-b", now + 10, now)).toBe(true);
+    const idpA = fakeIdp(async () => fresh("a"));
+    // Act: A starts waiting; then B writes its tokens
+    const waiting = instance(sessions, idpA)(stale, now, "ra");
+    const written = await sessions.updateTokens(stale, fresh("b"), now, "instance-b");
+    const result = await waiting;
     // Assess
-    expect(result.tokens.accessToken).toBe("a-at");
-    expect((await sessions.get(stale.id, now))?.tokens.accessToken).toBe("a-at");
+    expect(written.ok).toBe(true);
+    expect(idpA.refresh).not.toHaveBeenCalled();
+    expect(result.tokens.accessToken).toBe("b-at");
   });
 
-  it("keeps the session when a rejected refresh lost a rotation race to another instance", async () => {
-    // Prepare
+  it("takes over a lease whose holder died once it has run out, and keeps the session", async () => {
+    // Prepare: an instance took the lease and died without a word; its lease ran out a second ago
     const sessions = createMemorySessions();
     const stale = await expiringSession(sessions);
-    const refresherA = instance(
-      sessions,
-      fakeOidc(async () => fresh("a")),
-    );
-    const oidcB = fakeOidc(async () => {
-      await refresherA(stale, now, "ra");
-      throw new OidcRejectedError("invalid_grant");
-    });
+    await sessions.takeRefreshLease(stale, "dead-instance", now - 1, now - 11);
+    const idp = fakeIdp(async () => fresh("after"));
     // Act
-    const result = await instance(sessions, oidcB)(stale, now, "rb");
+    const result = await instance(sessions, idp)(stale, now, "r");
     // Assess
-    expect(result.tokens.accessToken).toBe("a-at");
+    expect(idp.refresh).toHaveBeenCalledTimes(1);
+    expect(result.tokens.accessToken).toBe("after-at");
+    expect((await sessions.get(stale.id, now))?.tokens.accessToken).toBe("after-at");
+  });
+
+  it("gives up with 503 when a lease in force outlasts its own length, and keeps the session", async () => {
+    // Prepare: a lease that, by this instance's clock, never runs out
+    const sessions = createMemorySessions();
+    const stale = await expiringSession(sessions);
+    await sessions.takeRefreshLease(stale, "stuck-instance", now + 3600, now);
+    const idp = fakeIdp(async () => fresh("never"));
+    // Act
+    const error = await instance(sessions, idp, { leaseSeconds: 0.05 })(stale, now, "r").catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect(idp.refresh).not.toHaveBeenCalled();
     expect(sessions.stored(stale.id)).toBe(true);
   });
 
@@ -134,30 +158,50 @@ describe("createTokenRefresher", () => {
     // Prepare
     const sessions = createMemorySessions();
     const session = await expiringSession(sessions);
-    const oidc = fakeOidc(async () => {
+    const idp = fakeIdp(async () => {
       throw new OidcRejectedError("invalid_grant");
     });
     // Act
-    const error = await instance(sessions, oidc)(session, now, "r").catch((e: unknown) => e);
+    const error = await instance(sessions, idp)(session, now, "r").catch((e: unknown) => e);
     // Assess
     expect(error).toBeInstanceOf(UnauthenticatedError);
     expect(error).toMatchObject({ code: "session_expired", status: 401, message: "The session has expired, log in again" });
     expect(sessions.stored(session.id)).toBe(false);
   });
 
-  it("keeps the session when the IdP is unreachable: idp_unavailable", async () => {
+  it("keeps a session another instance has just refreshed when the IdP rejects a late refresh of the old version", async () => {
+    // Prepare: A's lease runs out while its grant is in flight; B takes over and writes; then the IdP refuses A
+    const sessions = createMemorySessions();
+    const stale = await expiringSession(sessions);
+    let clockA = now;
+    const idpB = fakeIdp(async () => fresh("b"));
+    const idpA = fakeIdp(async () => {
+      clockA = now + 20;
+      await instance(sessions, idpB, { clock: () => now + 20 })(stale, now + 20, "rb");
+      throw new OidcRejectedError("invalid_grant");
+    });
+    // Act
+    const result = await instance(sessions, idpA, { clock: () => clockA })(stale, now, "ra");
+    // Assess
+    expect(idpB.refresh).toHaveBeenCalledTimes(1);
+    expect(result.tokens.accessToken).toBe("b-at");
+    expect(sessions.stored(stale.id)).toBe(true);
+  });
+
+  it("keeps the session and gives the lease back when the IdP is unreachable: idp_unavailable", async () => {
     // Prepare
     const sessions = createMemorySessions();
     const session = await expiringSession(sessions);
-    const oidc = fakeOidc(async () => {
+    const idp = fakeIdp(async () => {
       throw new IdpError();
     });
     // Act
-    const error = await instance(sessions, oidc)(session, now, "r").catch((e: unknown) => e);
+    const error = await instance(sessions, idp)(session, now, "r").catch((e: unknown) => e);
     // Assess
     expect(error).toBeInstanceOf(IdpError);
     expect(error).toMatchObject({ code: "idp_unavailable", status: 502 });
     expect(sessions.stored(session.id)).toBe(true);
+    expect((await sessions.get(session.id, now))?.lease).toBeUndefined();
   });
 
   it("ends the request with session_expired when the session was deleted meanwhile (logout)", async () => {
@@ -168,9 +212,39 @@ describe("createTokenRefresher", () => {
     // Act
     const error = await instance(
       sessions,
-      fakeOidc(async () => fresh("x")),
+      fakeIdp(async () => fresh("x")),
     )(session, now, "r").catch((e: unknown) => e);
     // Assess
     expect(error).toMatchObject({ code: "session_expired" });
+  });
+
+  it("revokes the refresh token it was just given when a logout deleted the session during the refresh", async () => {
+    // Prepare: the logout lands while the grant is in flight
+    const sessions = createMemorySessions();
+    const session = await expiringSession(sessions);
+    const idp = fakeIdp(async () => {
+      await sessions.delete(session.id);
+      return fresh("orphan");
+    });
+    // Act
+    const error = await instance(sessions, idp)(session, now, "r").catch((e: unknown) => e);
+    // Assess
+    expect(error).toMatchObject({ code: "session_expired" });
+    expect(idp.revoke).toHaveBeenCalledWith("orphan-rt");
+    expect(sessions.stored(session.id)).toBe(false);
+  });
+
+  it("keeps another writer (cached file credentials) from replacing the tokens while a refresh holds the lease", async () => {
+    // Prepare
+    const sessions = createMemorySessions();
+    const stale = await expiringSession(sessions);
+    await sessions.takeRefreshLease(stale, "refreshing", now + 10, now);
+    // Act
+    const other = await sessions.updateTokens(stale, { ...stale.tokens, scope: "changed" }, now);
+    const holder = await sessions.updateTokens(stale, fresh("holder"), now, "refreshing");
+    // Assess
+    expect(other.ok).toBe(false);
+    expect(holder.ok).toBe(true);
+    expect((await sessions.get(stale.id, now))?.tokens.accessToken).toBe("holder-at");
   });
 });

@@ -1,15 +1,25 @@
+import { randomUUID } from "node:crypto";
 import { ErrorCodes, SessionStoreError, UnauthenticatedError } from "@spa-bff/core";
 import { type Audit, AuditEvents } from "../audit.ts";
-import type { OidcClient } from "../auth/oidc-client.ts";
+import type { IdpTokens } from "../auth/idp-tokens.ts";
 import { OidcRejectedError } from "../auth/oidc-errors.ts";
 import type { Session, SessionService } from "../session/types.ts";
 import { createSingleFlight } from "./single-flight.ts";
 
 export interface TokenRefresherOptions {
   sessions: SessionService;
-  idp: Pick<OidcClient, "refresh">;
+  idp: Pick<IdpTokens, "refresh" | "revoke">;
   audit: Audit;
+  /** Refresh when the access token has at most this many seconds left. */
   skewSeconds: number;
+  /** How long a refresh lease holds: longer than one IdP call may take, so only a dead holder's lease runs out. */
+  leaseSeconds: number;
+  /** Epoch seconds, read again while waiting for another instance's refresh. */
+  clock: () => number;
+  /** Milliseconds between reads while another instance refreshes. */
+  pollMs?: number;
+  /** The id of one refresh attempt (the lease owner). */
+  randomId?: () => string;
 }
 
 /** True when the access token expires within the skew. */
@@ -17,60 +27,91 @@ export function needsRefresh(session: Session, now: number, skewSeconds: number)
   return session.tokens.accessTokenExpiresAt - now <= skewSeconds;
 }
 
-/** How often a refresh retries its write after a concurrent, non-token write moved the version on. */
-const writeAttempts = 3;
-
 /** Returns the session with an access token that outlives the refresh skew. */
 export type EnsureFresh = (session: Session, now: number, requestId: string) => Promise<Session>;
 
 /**
  * Returns the session with an access token that outlives the skew,
- * refreshing it when needed. Within this instance, concurrent requests of one
- * session share one refresh (single flight); across instances, the write is
- * conditional on the version, and a loser re-reads and uses the winner's
- * tokens. A refresh the IdP rejects ends the session (`session_expired`); an
- * unreachable IdP is a 502 and the session is kept.
+ * refreshing it when needed, once per session across every instance:
+ *
+ * 1. the instance that needs a refresh takes a short lease on the session
+ *    with a conditional write (only while no lease is in force);
+ * 2. the others wait for it, re-reading the session (strongly consistent),
+ *    and use the tokens it writes; a lease whose holder died runs out and the
+ *    next instance takes it;
+ * 3. the holder writes its tokens only while it still holds the lease; if
+ *    that write fails (the session was logged out meanwhile, or its lease ran
+ *    out and another instance refreshed), the refresh token it was just
+ *    given belongs to no session and is revoked;
+ * 4. a refresh the IdP rejects ends the session, but only if the session is
+ *    still at the version read: another instance's newer tokens survive.
+ *
+ * An unreachable IdP is a 502 and the session is kept. Within one instance,
+ * concurrent requests share one attempt (single flight); in Lambda an
+ * instance serves one request at a time, so the lease is what counts.
  */
 export function createTokenRefresher(options: TokenRefresherOptions): EnsureFresh {
   const flight = createSingleFlight<Session>();
-  const { skewSeconds, audit, sessions } = options;
+  const { skewSeconds, audit, sessions, clock } = options;
+  const pollMs = options.pollMs ?? 100;
+  const randomId = options.randomId ?? randomUUID;
 
-  const refresh = async (session: Session, now: number, requestId: string): Promise<Session> => {
-    // Another instance may have refreshed since this request read the session: a GetItem is cheaper than a refresh grant.
-    const latest = await sessions.get(session.id, now);
-    if (!latest) throw expired();
-    if (!needsRefresh(latest, now, skewSeconds)) return latest;
+  const refresh = async (session: Session, requestId: string): Promise<Session> => {
+    // The wait is bounded in real time, whatever the clock says: a holder that never finishes costs about one lease.
+    const giveUpAt = Date.now() + options.leaseSeconds * 1000 + 10 * pollMs;
+    for (;;) {
+      const now = clock();
+      const latest = await sessions.get(session.id, now);
+      if (!latest) throw expired();
+      if (!needsRefresh(latest, now, skewSeconds)) return latest;
+      if (latest.lease && latest.lease.until > now) {
+        if (Date.now() >= giveUpAt) throw new SessionStoreError("A token refresh is taking too long, try again shortly");
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        continue;
+      }
+      const owner = randomId();
+      // Lost to another instance (or the session moved on): read again and wait for its tokens.
+      if (!(await sessions.takeRefreshLease(latest, owner, now + options.leaseSeconds, now))) continue;
+      return refreshHolding(latest, owner, now, requestId);
+    }
+  };
+
+  const refreshHolding = async (latest: Session, owner: string, now: number, requestId: string): Promise<Session> => {
+    const who = { sub: latest.user.sub, sessionId: latest.id, requestId };
     let tokens: Session["tokens"];
     try {
       tokens = await options.idp.refresh(latest.tokens, now);
     } catch (error) {
-      const reason = error instanceof OidcRejectedError ? error.reason : "idp_unavailable";
-      audit(AuditEvents.refreshFailed, { sub: latest.user.sub, sessionId: latest.id, reason, requestId });
-      if (!(error instanceof OidcRejectedError)) throw error;
-      // With refresh-token rotation, another instance's refresh makes ours fail: its tokens are in the store.
-      const current = await sessions.get(session.id, now);
-      if (current && !needsRefresh(current, now, skewSeconds)) return current;
-      await sessions.delete(session.id);
-      audit(AuditEvents.sessionExpired, { sub: latest.user.sub, sessionId: latest.id, reason: "refresh_rejected", requestId });
+      audit(AuditEvents.refreshFailed, { ...who, reason: error instanceof OidcRejectedError ? error.reason : "idp_unavailable" });
+      if (!(error instanceof OidcRejectedError)) {
+        await sessions.releaseRefreshLease(latest, owner).catch(() => undefined);
+        throw error;
+      }
+      // The refresh token is spent or revoked. Only the version read may go: newer tokens another instance wrote survive.
+      if (await sessions.deleteIfUnchanged(latest)) {
+        audit(AuditEvents.sessionExpired, { ...who, reason: "refresh_rejected" });
+        throw expired();
+      }
+      const current = await sessions.get(latest.id, clock());
+      if (current && !needsRefresh(current, clock(), skewSeconds)) return current;
       throw expired();
     }
-    let base = latest;
-    for (let attempt = 0; attempt < writeAttempts; attempt++) {
-      const result = await sessions.updateTokens(base, tokens, now);
-      if (result.ok) {
-        audit(AuditEvents.refresh, { sub: base.user.sub, sessionId: base.id, requestId });
-        return result.session;
-      }
-      if (!result.current) throw expired();
-      if (!needsRefresh(result.current, now, skewSeconds)) return result.current;
-      base = result.current;
+    const result = await sessions.updateTokens(latest, tokens, now, owner);
+    if (result.ok) {
+      audit(AuditEvents.refresh, who);
+      return result.session;
     }
-    throw new SessionStoreError();
+    // Logged out meanwhile, or this lease ran out and another instance refreshed: these tokens belong to no session.
+    if (tokens.refreshToken && tokens.refreshToken !== latest.tokens.refreshToken) {
+      await options.idp.revoke(tokens.refreshToken).catch(() => undefined);
+    }
+    if (result.current && !needsRefresh(result.current, clock(), skewSeconds)) return result.current;
+    throw expired();
   };
 
   return (session, now, requestId) => {
     if (!needsRefresh(session, now, skewSeconds)) return Promise.resolve(session);
-    return flight(session.id, () => refresh(session, now, requestId));
+    return flight(session.id, () => refresh(session, requestId));
   };
 }
 

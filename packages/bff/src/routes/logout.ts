@@ -1,7 +1,7 @@
 import { json } from "@spa-bff/core/http";
 import { type Audit, AuditEvents } from "../audit.ts";
 import { currentSession } from "../auth/current-session.ts";
-import type { OidcClient } from "../auth/oidc-client.ts";
+import type { IdpTokens } from "../auth/idp-tokens.ts";
 import { SESSION_COOKIE } from "../http/cookies.ts";
 import { assertCsrfHeader, assertSameSite } from "../http/csrf.ts";
 import type { SessionService } from "../session/types.ts";
@@ -9,7 +9,7 @@ import type { BffRoute } from "./route.ts";
 
 export interface LogoutDeps {
   sessions: SessionService;
-  idp: Pick<OidcClient, "revoke" | "endSessionUrl">;
+  idp: Pick<IdpTokens, "revoke" | "endSessionUrl">;
   audit: Audit;
   appOrigin: string;
   /** Where the browser lands when the IdP's end-session URL is unknown. */

@@ -145,6 +145,60 @@ describe("createDynamoSessionStore", () => {
     expect(await sessions.get(b.pk)).toBeUndefined();
   });
 
+  it("grants the refresh lease to one taker at a time, until it runs out, and only at the version read", async () => {
+    // Prepare
+    const sessions = store();
+    const written = record();
+    await sessions.insert(written);
+    // Act
+    const results = await Promise.all(
+      ["a", "b", "c", "d"].map((owner) => sessions.takeLease(written.pk, 1, { until: t0 + 10, owner }, t0)),
+    );
+    const whileHeld = await sessions.takeLease(written.pk, 1, { until: t0 + 20, owner: "late" }, t0 + 5);
+    const afterItRanOut = await sessions.takeLease(written.pk, 1, { until: t0 + 20, owner: "next" }, t0 + 10);
+    const staleVersion = await sessions.takeLease(written.pk, 2, { until: t0 + 30, owner: "stale" }, t0 + 25);
+    // Assess
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(whileHeld).toBe(false);
+    expect(afterItRanOut).toBe(true);
+    expect(staleVersion).toBe(false);
+    expect((await sessions.get(written.pk))?.lease).toEqual({ until: t0 + 20, owner: "next" });
+  });
+
+  it("lets only the lease holder write during a lease, clears the lease with the write, and gives a lease back only to its holder", async () => {
+    // Prepare
+    const sessions = store();
+    const written = record();
+    await sessions.insert(written);
+    await sessions.takeLease(written.pk, 1, { until: t0 + 10, owner: "holder" }, t0);
+    // Act
+    const withoutLease = await sessions.replaceTokens(written.pk, 1, "v1.other", t0 + 1);
+    const wrongOwner = await sessions.replaceTokens(written.pk, 1, "v1.thief", t0 + 1, "someone-else");
+    await sessions.releaseLease(written.pk, "someone-else");
+    const stillHeld = (await sessions.get(written.pk))?.lease;
+    const byHolder = await sessions.replaceTokens(written.pk, 1, "v1.refreshed", t0 + 1, "holder");
+    // Assess
+    expect(withoutLease).toBeUndefined();
+    expect(wrongOwner).toBeUndefined();
+    expect(stillHeld).toEqual({ until: t0 + 10, owner: "holder" });
+    expect(byHolder).toMatchObject({ tokens: "v1.refreshed", version: 2 });
+    expect(byHolder?.lease).toBeUndefined();
+    expect((await rawItem(written.pk))?.leaseOwner).toBeUndefined();
+  });
+
+  it("gives a lease back to its holder", async () => {
+    // Prepare
+    const sessions = store();
+    const written = record();
+    await sessions.insert(written);
+    await sessions.takeLease(written.pk, 1, { until: t0 + 10, owner: "holder" }, t0);
+    // Act
+    await sessions.releaseLease(written.pk, "holder");
+    // Assess
+    expect((await sessions.get(written.pk))?.lease).toBeUndefined();
+    expect(await sessions.takeLease(written.pk, 1, { until: t0 + 10, owner: "next" }, t0 + 1)).toBe(true);
+  });
+
   it("reads a record that lacks an attribute as no record", async () => {
     // Prepare
     const sessions = store();
@@ -172,6 +226,8 @@ describe("createDynamoSessionStore when DynamoDB is down", () => {
         sessions.touch(written.pk, 1, { touchedAt: t0 + 300, idleExpiresAt: t0 + 2100, ttl: t0 + 2100 }, t0 + 300),
         sessions.remove(written.pk),
         sessions.remove(written.pk, 1),
+        sessions.takeLease(written.pk, 1, { until: t0 + 10, owner: "o" }, t0),
+        sessions.releaseLease(written.pk, "o"),
       ].map((operation) =>
         (operation as Promise<unknown>).then(
           () => undefined,

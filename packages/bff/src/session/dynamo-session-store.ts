@@ -30,6 +30,8 @@ const names = {
   "#idle": "idleExpiresAt",
   "#absolute": "absoluteExpiresAt",
   "#ttl": "ttl",
+  "#lease": "leaseUntil",
+  "#leaseOwner": "leaseOwner",
 } as const;
 
 /**
@@ -80,26 +82,74 @@ export function createDynamoSessionStore(options: DynamoSessionStoreOptions): Se
       );
     },
 
-    async replaceTokens(pk, version, tokens, now) {
+    takeLease(pk, version, lease, now) {
+      return conditional(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: key(pk),
+            UpdateExpression: "SET #lease = :until, #leaseOwner = :owner",
+            ConditionExpression:
+              "#version = :version AND #idle > :now AND #absolute > :now AND (attribute_not_exists(#lease) OR #lease <= :now)",
+            ExpressionAttributeNames: {
+              "#lease": names["#lease"],
+              "#leaseOwner": names["#leaseOwner"],
+              "#version": names["#version"],
+              "#idle": names["#idle"],
+              "#absolute": names["#absolute"],
+            },
+            ExpressionAttributeValues: {
+              ":until": num(lease.until),
+              ":owner": { S: lease.owner },
+              ":version": num(version),
+              ":now": num(now),
+            },
+          }),
+        ),
+      );
+    },
+
+    async releaseLease(pk, owner) {
+      await conditional(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: key(pk),
+            UpdateExpression: "REMOVE #lease, #leaseOwner",
+            ConditionExpression: "#leaseOwner = :owner",
+            ExpressionAttributeNames: { "#lease": names["#lease"], "#leaseOwner": names["#leaseOwner"] },
+            ExpressionAttributeValues: { ":owner": { S: owner } },
+          }),
+        ),
+      );
+    },
+
+    async replaceTokens(pk, version, tokens, now, leaseOwner) {
       let written: Item | undefined;
       const ok = await conditional(async () => {
         const output = await client.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: key(pk),
-            UpdateExpression: "SET #tokens = :tokens, #version = :next",
-            ConditionExpression: "#version = :version AND #idle > :now AND #absolute > :now",
+            UpdateExpression: "SET #tokens = :tokens, #version = :next REMOVE #lease, #leaseOwner",
+            // The lease holder writes its refresh; any other write (cached file credentials) waits until no refresh is under way.
+            ConditionExpression: `#version = :version AND #idle > :now AND #absolute > :now AND ${
+              leaseOwner === undefined ? "(attribute_not_exists(#lease) OR #lease <= :now)" : "#leaseOwner = :owner"
+            }`,
             ExpressionAttributeNames: {
               "#tokens": names["#tokens"],
               "#version": names["#version"],
               "#idle": names["#idle"],
               "#absolute": names["#absolute"],
+              "#lease": names["#lease"],
+              "#leaseOwner": names["#leaseOwner"],
             },
             ExpressionAttributeValues: {
               ":tokens": { S: tokens },
               ":next": num(version + 1),
               ":version": num(version),
               ":now": num(now),
+              ...(leaseOwner === undefined ? {} : { ":owner": { S: leaseOwner } }),
             },
             ReturnValues: "ALL_NEW",
           }),
@@ -174,6 +224,7 @@ export function toItem(session: StoredSession): Item {
     absoluteExpiresAt: num(session.absoluteExpiresAt),
     ttl: num(sweepAt(session)),
     version: num(session.version),
+    ...(session.lease ? { leaseUntil: num(session.lease.until), leaseOwner: { S: session.lease.owner } } : {}),
   };
 }
 
@@ -209,7 +260,19 @@ export function fromItem(item: Item | undefined): StoredSession | undefined {
     const value = user[field]?.S;
     if (value !== undefined) claims[field] = value;
   }
-  return { pk, user: claims, tokens, createdAt, touchedAt, idleExpiresAt, absoluteExpiresAt, version };
+  const leaseUntil = readNumber(item.leaseUntil);
+  const leaseOwner = item.leaseOwner?.S;
+  return {
+    pk,
+    user: claims,
+    tokens,
+    createdAt,
+    touchedAt,
+    idleExpiresAt,
+    absoluteExpiresAt,
+    version,
+    ...(leaseUntil !== undefined && leaseOwner ? { lease: { until: leaseUntil, owner: leaseOwner } } : {}),
+  };
 }
 
 function isConditionalFailure(error: unknown): boolean {

@@ -52,6 +52,7 @@ export function toSession(id: string, stored: StoredSession, tokens: TokenSet): 
     idleExpiresAt: stored.idleExpiresAt,
     absoluteExpiresAt: stored.absoluteExpiresAt,
     version: stored.version,
+    ...(stored.lease ? { lease: { ...stored.lease } } : {}),
   };
 }
 

@@ -13,6 +13,16 @@ export interface StoredSession {
   absoluteExpiresAt: number;
   /** Optimistic-concurrency version; every write of tokens requires the version read and bumps it. */
   version: number;
+  /** A token refresh in progress on some instance: until when (epoch seconds) and by whom. */
+  lease?: RefreshLease;
+}
+
+/** The claim one instance takes on a session's refresh, so the others wait for its tokens instead of refreshing again. */
+export interface RefreshLease {
+  /** Epoch seconds after which the lease is void (its holder may have died). */
+  until: number;
+  /** A random id of the holder's refresh attempt. */
+  owner: string;
 }
 
 /** The new deadlines and sweep time of a touch. */
@@ -36,11 +46,20 @@ export interface SessionStore {
   /** Writes a new record unless its key exists; `false` on a collision. */
   insert(record: StoredSession): Promise<boolean>;
   /**
-   * Replaces the sealed tokens and bumps the version, if the record is still
-   * at `version` and neither deadline has passed at `now`; the record as
-   * written, or `undefined` when the condition failed.
+   * Takes the refresh lease, if the record is still at `version`, alive at
+   * `now`, and holds no lease that is still in force at `now`; `false` when
+   * another instance holds it or the record moved on.
    */
-  replaceTokens(pk: string, version: number, tokens: string, now: number): Promise<StoredSession | undefined>;
+  takeLease(pk: string, version: number, lease: RefreshLease, now: number): Promise<boolean>;
+  /** Gives a lease back (a refresh that failed without new tokens), if `owner` still holds it. */
+  releaseLease(pk: string, owner: string): Promise<void>;
+  /**
+   * Replaces the sealed tokens, bumps the version and clears any lease, if
+   * the record is still at `version`, neither deadline has passed at `now`,
+   * and either `leaseOwner` holds the lease or (without one) no lease is in
+   * force; the record as written, or `undefined` when the condition failed.
+   */
+  replaceTokens(pk: string, version: number, tokens: string, now: number, leaseOwner?: string): Promise<StoredSession | undefined>;
   /** Slides the idle deadline (no version bump) if still at `version` and not idle-expired at `now`; `false` when the condition failed. */
   touch(pk: string, version: number, update: TouchUpdate, now: number): Promise<boolean>;
   /** Deletes the record; with `version`, only while it is at that version. `false` when the condition failed. */

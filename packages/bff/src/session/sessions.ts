@@ -87,10 +87,23 @@ export function createSessions(options: SessionsOptions): SessionService {
       return { ...session, touchedAt: touch.touchedAt, idleExpiresAt: touch.idleExpiresAt };
     },
 
-    async updateTokens(session, tokens, now) {
-      const written = await store.replaceTokens(hashSessionId(session.id), session.version, await seal(tokens, session.id), now);
+    async updateTokens(session, tokens, now, leaseOwner) {
+      const sealed = await seal(tokens, session.id);
+      const written = await store.replaceTokens(hashSessionId(session.id), session.version, sealed, now, leaseOwner);
       if (written) return { ok: true, session: toSession(session.id, written, tokens) };
       return { ok: false, current: await get(session.id, now) };
+    },
+
+    takeRefreshLease(session, owner, until, now) {
+      return store.takeLease(hashSessionId(session.id), session.version, { until, owner }, now);
+    },
+
+    releaseRefreshLease(session, owner) {
+      return store.releaseLease(hashSessionId(session.id), owner);
+    },
+
+    deleteIfUnchanged(session) {
+      return store.remove(hashSessionId(session.id), session.version);
     },
 
     async delete(id) {

@@ -41,6 +41,8 @@ export interface Session {
   readonly absoluteExpiresAt: number;
   /** Optimistic-concurrency version; every write requires the version read. */
   readonly version: number;
+  /** A token refresh in progress on some instance, as read. */
+  readonly lease?: { readonly until: number; readonly owner: string };
 }
 
 export interface SessionPolicy {
@@ -64,8 +66,18 @@ export interface SessionService {
   get(id: string, now: number): Promise<Session | undefined>;
   /** Slides the idle deadline if the last write is older than the touch interval; otherwise returns the session unchanged. */
   touchIfDue(session: Session, now: number): Promise<Session>;
-  /** Replaces the tokens if the stored version is still `session.version`; otherwise reports the current session. */
-  updateTokens(session: Session, tokens: TokenSet, now: number): Promise<UpdateResult>;
+  /**
+   * Replaces the tokens if the stored version is still `session.version`
+   * (and, with `leaseOwner`, that refresh still holds the lease); otherwise
+   * reports the current session.
+   */
+  updateTokens(session: Session, tokens: TokenSet, now: number, leaseOwner?: string): Promise<UpdateResult>;
+  /** Takes the refresh lease of a session still at its version (`false` when another instance holds it). */
+  takeRefreshLease(session: Session, owner: string, until: number, now: number): Promise<boolean>;
+  /** Gives back a lease after a refresh that brought no tokens. */
+  releaseRefreshLease(session: Session, owner: string): Promise<void>;
+  /** Deletes the session only while it is still at `session.version` (`false` when another instance wrote first). */
+  deleteIfUnchanged(session: Session): Promise<boolean>;
   delete(id: string): Promise<void>;
 }
 

@@ -1,65 +1,73 @@
 import { hashId } from "@spa-bff/core";
 
-/** Who an attempt is counted against. */
-export interface RateLimitSubject {
-  kind: "user" | "ip";
-  /** The user name as typed, or the client IP. Only a hash of it is stored. */
-  value: string;
+/** Who a sign-in attempt comes from: the user name typed and the client's address. */
+export interface SignInAttempt {
+  /** The user name as typed; counted case-insensitively. Only a keyed hash of it is stored. */
+  user: string;
+  /** The client IP (CloudFront's viewer address). Only a keyed hash of it is stored. */
+  ip: string;
 }
 
-/** One fixed-window rule: `limit` failures within `windowSeconds` lock the subject for `lockSeconds`. */
+/** `limit` attempts per fixed window of `windowSeconds`; past it, attempts are refused until the window ends. */
 export interface RateLimitRule {
   limit: number;
   windowSeconds: number;
-  lockSeconds: number;
 }
 
+/** The three counters every attempt reserves a place in. */
 export interface RateLimitPolicy {
+  /** One user name from one address: the brake on guessing one account. */
+  pair: RateLimitRule;
+  /** One user name from every address together: a higher ceiling that slows a distributed guess. */
   user: RateLimitRule;
+  /** One address over every user name: the brake on spraying one password over many accounts. */
   ip: RateLimitRule;
 }
 
+export type RateLimitScope = keyof RateLimitPolicy;
+
 /**
- * 5 failures per user or 20 per IP within 15 minutes lock that user name or
- * IP out for 15 minutes. The per-user limit slows guessing of one account;
- * the per-IP limit slows spraying one password over many accounts.
+ * 5 attempts per user name and address, 20 per user name from anywhere, and
+ * 20 per address over all user names, in 15-minute windows.
+ *
+ * The trade-off: locking a user name after 5 failures from anywhere would let
+ * anyone lock a real user out everywhere with five wrong passwords. So the
+ * tight limit is per (user name, address) pair: the real user, from another
+ * address, still signs in. The per-user ceiling is four times higher: an
+ * attacker with many addresses gets at most 20 guesses per window, and must
+ * spend all of them to lock the real user out for the rest of that window.
  *
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#protect-against-automated-attacks
  */
 export const defaultRateLimitPolicy: RateLimitPolicy = {
-  user: { limit: 5, windowSeconds: 900, lockSeconds: 900 },
-  ip: { limit: 20, windowSeconds: 900, lockSeconds: 900 },
+  pair: { limit: 5, windowSeconds: 900 },
+  user: { limit: 20, windowSeconds: 900 },
+  ip: { limit: 20, windowSeconds: 900 },
 };
 
-/**
- * User names count case-insensitively (Cognito's default), so "Alice" and
- * "alice " share one counter; the value is hashed so the table holds no
- * user names or IP addresses.
- */
-export function subjectId(subject: RateLimitSubject): string {
-  const value = subject.kind === "user" ? subject.value.trim().toLowerCase() : subject.value.trim();
-  return `${subject.kind}#${hashId(value)}`;
+/** Keyed hash of an identifier, so the table holds no user name or address. */
+export type IdentifierHash = (kind: string, value: string) => string;
+
+/** The identifier of one counter's subject: user names case-insensitively (Cognito's default), addresses as they are. */
+export function subjectId(scope: RateLimitScope, attempt: SignInAttempt, hash: IdentifierHash = unkeyed): string {
+  const user = attempt.user.trim().toLowerCase();
+  const ip = attempt.ip.trim();
+  const value = scope === "pair" ? `${user}\n${ip}` : scope === "user" ? user : ip;
+  return `${scope}#${hash(scope, value)}`;
 }
+
+const unkeyed: IdentifierHash = (kind, value) => hashId(`${kind}:${value}`);
 
 /** Start (epoch seconds) of the fixed window `now` falls in. */
 export function windowStart(now: number, windowSeconds: number): number {
   return Math.floor(now / windowSeconds) * windowSeconds;
 }
 
-export function counterKey(subject: RateLimitSubject, rule: RateLimitRule, now: number): string {
-  return `count#${subjectId(subject)}#${windowStart(now, rule.windowSeconds)}`;
+/** Seconds until the window `now` falls in ends (at least 1). */
+export function secondsLeftInWindow(now: number, windowSeconds: number): number {
+  return Math.max(1, windowStart(now, windowSeconds) + windowSeconds - now);
 }
 
-export function lockKey(subject: RateLimitSubject): string {
-  return `lock#${subjectId(subject)}`;
-}
-
-/** The lock deadline a failure count earns, or `undefined` below the limit. */
-export function lockAfterFailures(count: number, rule: RateLimitRule, now: number): number | undefined {
-  return count >= rule.limit ? now + rule.lockSeconds : undefined;
-}
-
-/** A lock holds until its deadline, whether or not DynamoDB TTL has swept it yet. */
-export function isLocked(lockedUntil: number | undefined, now: number): boolean {
-  return lockedUntil !== undefined && lockedUntil > now;
+export function counterKey(scope: RateLimitScope, attempt: SignInAttempt, rule: RateLimitRule, now: number, hash?: IdentifierHash): string {
+  return `count#${subjectId(scope, attempt, hash)}#${windowStart(now, rule.windowSeconds)}`;
 }

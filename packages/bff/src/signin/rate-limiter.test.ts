@@ -2,10 +2,11 @@ import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { rateLimitTable, SessionStoreError } from "@spa-bff/core";
 import { startTestDynamo, type TestDynamo } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isLocked, lockAfterFailures, subjectId, windowStart } from "./rate-limit-policy.ts";
+import { secondsLeftInWindow, subjectId, windowStart } from "./rate-limit-policy.ts";
 import { createDynamoRateLimiter } from "./rate-limiter.ts";
 
 let dynamo: TestDynamo;
+let counter = 0;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo({ "SignInAttempts-test": rateLimitTable });
@@ -16,8 +17,9 @@ afterAll(async () => {
 });
 
 const policy = {
-  user: { limit: 3, windowSeconds: 600, lockSeconds: 900 },
-  ip: { limit: 5, windowSeconds: 600, lockSeconds: 300 },
+  pair: { limit: 3, windowSeconds: 600 },
+  user: { limit: 6, windowSeconds: 600 },
+  ip: { limit: 5, windowSeconds: 600 },
 };
 const T0 = 1_800_000_000; // the start of a 600-second window
 
@@ -25,113 +27,108 @@ function limiter() {
   return createDynamoRateLimiter({ client: dynamo.client, tableName: dynamo.tableName, policy });
 }
 
+/** A user name and address no other test uses. */
+function fresh() {
+  counter += 1;
+  return { user: `user-${counter}`, ip: `203.0.113.${counter}` };
+}
+
 describe("rate-limit policy", () => {
-  it("counts user names case-insensitively and stores only hashes", () => {
+  it("counts user names case-insensitively, keeps pairs, users and addresses apart, and stores only hashes", () => {
     // Act
-    const a = subjectId({ kind: "user", value: " Alice " });
-    const b = subjectId({ kind: "user", value: "alice" });
+    const a = subjectId("user", { user: " Alice ", ip: "1.2.3.4" });
+    const b = subjectId("user", { user: "alice", ip: "5.6.7.8" });
     // Assess
     expect(a).toBe(b);
     expect(a).not.toContain("alice");
-    expect(subjectId({ kind: "ip", value: "alice" })).not.toBe(a);
+    expect(subjectId("pair", { user: "alice", ip: "1.2.3.4" })).not.toBe(subjectId("pair", { user: "alice", ip: "5.6.7.8" }));
+    expect(subjectId("ip", { user: "x", ip: "1.2.3.4" })).not.toContain("1.2.3.4");
   });
 
-  it("puts times in fixed windows and locks at the limit", () => {
-    // Act & Assess
+  it("puts times in fixed windows", () => {
     expect(windowStart(T0 + 599, 600)).toBe(T0);
     expect(windowStart(T0 + 600, 600)).toBe(T0 + 600);
-    expect(lockAfterFailures(2, policy.user, T0)).toBeUndefined();
-    expect(lockAfterFailures(3, policy.user, T0)).toBe(T0 + 900);
-    expect(isLocked(T0 + 1, T0)).toBe(true);
-    expect(isLocked(T0, T0)).toBe(false);
-    expect(isLocked(undefined, T0)).toBe(false);
+    expect(secondsLeftInWindow(T0 + 100, 600)).toBe(500);
   });
 });
 
 describe("DynamoDB rate limiter", () => {
-  it("locks a user name after the limit of failures, for lockSeconds, whatever the TTL sweeper did", async () => {
+  it("reserves places up to the pair's limit, says which was the last, then refuses until the window ends", async () => {
     // Prepare
     const rl = limiter();
-    const user = { kind: "user" as const, value: "lock-me" };
+    const attempt = fresh();
     // Act
-    const first = await rl.recordFailure([user], T0);
-    const second = await rl.recordFailure([user], T0 + 1);
-    const third = await rl.recordFailure([user], T0 + 2);
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await rl.reserve(attempt, T0 + i));
+    const nextWindow = await rl.reserve(attempt, T0 + 600);
     // Assess
-    expect([first, second, third]).toEqual([undefined, undefined, T0 + 2 + 900]);
-    expect(await rl.lockedUntil([user], T0 + 3)).toBe(T0 + 902);
-    expect(await rl.lockedUntil([user], T0 + 902)).toBeUndefined();
+    expect(results.map((result) => result.ok)).toEqual([true, true, true, false]);
+    expect(results[2]).toMatchObject({ ok: true, lastPlace: true, retryAfterSeconds: 598 });
+    expect(results[3]).toEqual({ ok: false, retryAfterSeconds: 597 });
+    expect(nextWindow).toMatchObject({ ok: true, lastPlace: false });
   });
 
-  it("does not lock another user name or IP", async () => {
-    // Prepare
-    const rl = limiter();
-    for (let i = 0; i < 3; i++) await rl.recordFailure([{ kind: "user", value: "victim-1" }], T0);
+  it("lets at most the limit through when many instances reserve at once", async () => {
+    // Prepare: 25 attempts at once, each as its own instance (its own limiter)
+    const attempt = fresh();
     // Act
-    const other = await rl.lockedUntil(
-      [
-        { kind: "user", value: "victim-2" },
-        { kind: "ip", value: "198.51.100.7" },
-      ],
-      T0,
-    );
+    const results = await Promise.all(Array.from({ length: 25 }, () => limiter().reserve(attempt, T0 + 10)));
     // Assess
-    expect(other).toBeUndefined();
+    expect(results.filter((result) => result.ok)).toHaveLength(3);
   });
 
-  it("counts concurrent failures atomically", async () => {
-    // Prepare
+  it("keeps the same user name from another address free, up to the user's higher ceiling", async () => {
+    // Prepare: the pair from one address is full
     const rl = limiter();
-    const ip = { kind: "ip" as const, value: "203.0.113.9" };
+    const attempt = fresh();
+    for (let i = 0; i < 3; i++) await rl.reserve(attempt, T0);
     // Act
-    const results = await Promise.all(Array.from({ length: 5 }, () => rl.recordFailure([ip], T0)));
-    // Assess
-    expect(results.filter((value) => value !== undefined)).toEqual([T0 + 300]);
-    expect(await rl.lockedUntil([ip], T0)).toBe(T0 + 300);
+    const sameAddress = await rl.reserve(attempt, T0);
+    const otherAddresses = [];
+    for (let i = 0; i < 4; i++) otherAddresses.push(await rl.reserve({ user: attempt.user.toUpperCase(), ip: `198.51.100.${i}` }, T0));
+    // Assess: 3 + 3 reach the user's ceiling of 6
+    expect(sameAddress.ok).toBe(false);
+    expect(otherAddresses.map((result) => result.ok)).toEqual([true, true, true, false]);
   });
 
-  it("starts counting afresh in the next window", async () => {
+  it("limits one address over many user names, and gives back the places a refused reservation took", async () => {
     // Prepare
     const rl = limiter();
-    const user = { kind: "user" as const, value: "slow-typist" };
-    await rl.recordFailure([user], T0 + 1);
-    await rl.recordFailure([user], T0 + 2);
+    const ip = fresh().ip;
+    for (let i = 0; i < 5; i++) expect((await rl.reserve({ user: `spray-${counter}-${i}`, ip }, T0)).ok).toBe(true);
     // Act
-    const nextWindow = await rl.recordFailure([user], T0 + 600);
-    // Assess
-    expect(nextWindow).toBeUndefined();
-    expect(await rl.lockedUntil([user], T0 + 600)).toBeUndefined();
+    const sixth = await rl.reserve({ user: `spray-${counter}-5`, ip }, T0);
+    const sameUserElsewhere = await rl.reserve({ user: `spray-${counter}-5`, ip: "192.0.2.99" }, T0);
+    // Assess: the refused attempt took no place in its pair's counter or its user's
+    expect(sixth.ok).toBe(false);
+    expect(sameUserElsewhere).toMatchObject({ ok: true, lastPlace: false });
   });
 
-  it("forgets a user's failures after a success", async () => {
+  it("forgives a pair after a completed sign-in and gives a reservation back when no verdict was reached", async () => {
     // Prepare
     const rl = limiter();
-    const user = { kind: "user" as const, value: "forgetful" };
-    await rl.recordFailure([user], T0);
-    await rl.recordFailure([user], T0);
+    const attempt = fresh();
+    for (let i = 0; i < 3; i++) await rl.reserve(attempt, T0);
     // Act
-    await rl.clearFailures(user, T0);
-    const afterClear = await rl.recordFailure([user], T0);
+    await rl.forgive(attempt, T0);
+    const afterForgive = await rl.reserve(attempt, T0);
+    await rl.release(attempt, T0);
+    const released = await rl.reserve(attempt, T0);
     // Assess
-    expect(afterClear).toBeUndefined();
+    expect(afterForgive).toMatchObject({ ok: true, lastPlace: false });
+    expect(released).toMatchObject({ ok: true, lastPlace: false });
   });
 
-  it("stores no user name or IP, and gives every item a TTL", async () => {
+  it("stores no user name or address, and gives every item a TTL at the end of its window", async () => {
     // Prepare
-    const rl = limiter();
-    await rl.recordFailure(
-      [
-        { kind: "user", value: "visible-name" },
-        { kind: "ip", value: "192.0.2.44" },
-      ],
-      T0,
-    );
+    const attempt = { user: "secret-user-name", ip: "203.0.113.250" };
     // Act
+    await limiter().reserve(attempt, T0 + 30);
+    // Assess
     const { Items } = await dynamo.client.send(new ScanCommand({ TableName: dynamo.tableName }));
-    // Assess
-    const dump = JSON.stringify(Items);
-    expect(dump).not.toContain("visible-name");
-    expect(dump).not.toContain("192.0.2.44");
+    const text = JSON.stringify(Items);
+    expect(text).not.toContain("secret-user-name");
+    expect(text).not.toContain("203.0.113.250");
     for (const item of Items ?? []) expect(Number(item.ttl?.N)).toBeGreaterThan(T0);
   });
 
@@ -139,9 +136,9 @@ describe("DynamoDB rate limiter", () => {
     // Prepare
     const rl = createDynamoRateLimiter({ client: dynamo.client, tableName: "no-such-table", policy });
     // Act
-    const result = rl.lockedUntil([{ kind: "user", value: "x" }], T0);
+    const error = await rl.reserve(fresh(), T0).catch((caught: unknown) => caught);
     // Assess
-    await expect(result).rejects.toThrow(SessionStoreError);
-    await expect(result).rejects.toMatchObject({ code: "session_store_unavailable", status: 503 });
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect(error).toMatchObject({ code: "session_store_unavailable", status: 503 });
   });
 });

@@ -44,7 +44,8 @@ function setup() {
   const output = captureOutput();
   const logger = createLogger("bff-signin-test");
   logger.setLogLevel("DEBUG");
-  const clock = { now: 1_900_000_000 + ++tableCounter * 3600 };
+  // Window-aligned (a multiple of 900 s), so a full counter says "retry after 900 s".
+  const clock = { now: 1_899_999_900 + ++tableCounter * 3600 };
   const service = createSignInService({
     cognito: createCognitoSignInClient({ client: fake.client, userPoolId: POOL_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
     rateLimiter: createDynamoRateLimiter({ client: dynamo.client, tableName: dynamo.tableName }),
@@ -95,19 +96,18 @@ describe("branded sign-in service", () => {
     }
   });
 
-  it("locks a user name out after 5 failures, without asking Cognito, for known and unknown names alike", async () => {
+  it("refuses a user name from one address after 5 attempts, without asking Cognito, for known and unknown names alike", async () => {
     // Prepare
     const { service, ip, clock } = setup();
     for (const username of ["alice", "nobody"]) {
-      for (let i = 0; i < 4; i++)
-        await expect(service.start({ username, password: "guess", ip: `${ip}${i}` })).rejects.toThrow(SignInFailedError);
+      for (let i = 0; i < 4; i++) await expect(service.start({ username, password: "guess", ip })).rejects.toThrow(SignInFailedError);
       // Act
-      const fifth = service.start({ username, password: "guess", ip: `${ip}9` });
+      const fifth = service.start({ username, password: "guess", ip });
       // Assess
       await expect(fifth).rejects.toThrow(SignInLockedError);
     }
     const callsBefore = fake.mock.commandCalls(InitiateAuthCommand).length;
-    const locked = await service.start({ username: "ALICE", password: alice.password, ip: "192.0.2.1" }).catch((error: unknown) => error);
+    const locked = await service.start({ username: "ALICE", password: alice.password, ip }).catch((error: unknown) => error);
     expect(locked).toBeInstanceOf(SignInLockedError);
     expect(locked).toMatchObject({
       code: "too_many_attempts",
@@ -116,8 +116,25 @@ describe("branded sign-in service", () => {
       details: { retryAfterSeconds: 900 },
     });
     expect(fake.mock.commandCalls(InitiateAuthCommand)).toHaveLength(callsBefore);
-    clock.now += 900;
     expect(expectCode(await service.start({ username: "alice", password: alice.password, ip: "192.0.2.1" })).kind).toBe("code_required");
+    clock.now += 900;
+    expect(expectCode(await service.start({ username: "alice", password: alice.password, ip })).kind).toBe("code_required");
+  });
+
+  it("lets at most 5 of 25 parallel wrong passwords from one address reach Cognito, and the right one from another address works", async () => {
+    // Prepare
+    const { service, ip } = setup();
+    const callsBefore = fake.mock.commandCalls(InitiateAuthCommand).length;
+    // Act
+    const outcomes = await Promise.all(
+      Array.from({ length: 25 }, () => service.start({ username: "bob", password: "guess", ip }).catch((error: unknown) => error)),
+    );
+    const elsewhere = await service.start({ username: "bob", password: bob.password, ip: "192.0.2.77" });
+    // Assess
+    expect(fake.mock.commandCalls(InitiateAuthCommand).length - callsBefore).toBeLessThanOrEqual(6);
+    expect(outcomes.filter((error) => error instanceof SignInFailedError).length).toBeLessThanOrEqual(5);
+    expect(outcomes.filter((error) => error instanceof SignInLockedError).length).toBeGreaterThanOrEqual(20);
+    expect(elsewhere.kind).toBe("code_required");
   });
 
   it("locks an IP out after 20 failures over many user names", async () => {

@@ -3,8 +3,8 @@ import type { Sealer, SessionUser, TokenSet } from "../session/types.ts";
 import { type CognitoSignInClient, CognitoSignInError, type CognitoStep } from "./cognito-signin-client.ts";
 import { SignInFailedError, SignInLockedError } from "./errors.ts";
 import { openPendingSignIn, PENDING_SIGNIN_SECONDS, sealPendingSignIn } from "./pending-signin.ts";
-import type { RateLimitSubject } from "./rate-limit-policy.ts";
-import type { RateLimiter } from "./rate-limiter.ts";
+import type { IdentifierHash, SignInAttempt } from "./rate-limit-policy.ts";
+import type { RateLimiter, Reservation } from "./rate-limiter.ts";
 import { toTokenSet, userFromIdToken } from "./tokens.ts";
 
 /** What a sign-in step leads to. */
@@ -44,6 +44,8 @@ export interface SignInServiceDeps {
   /** Epoch seconds. */
   clock?: () => number;
   logger?: Logger;
+  /** Keyed hash of the identifiers in log lines. */
+  hash?: IdentifierHash;
 }
 
 /** Message when the code step cannot continue: three wrong codes, or Cognito's 3-minute session ran out. */
@@ -67,26 +69,29 @@ const MAX_PASSWORD = 256;
 export function createSignInService(deps: SignInServiceDeps): SignInService {
   const clock = deps.clock ?? (() => Math.floor(Date.now() / 1000));
   const logger = deps.logger ?? createLogger("bff");
+  const identify = deps.hash ?? ((kind: string, value: string) => hashId(`${kind}:${value}`));
 
-  async function refuseIfLocked(subjects: RateLimitSubject[], now: number): Promise<void> {
-    const lockedUntil = await deps.rateLimiter.lockedUntil(subjects, now);
-    if (lockedUntil !== undefined) {
-      logger.warn("sign-in refused: locked", { user: hashId(subjects[0]?.value ?? "") });
-      throw new SignInLockedError(lockedUntil - now);
+  /** Reserves this attempt's place before Cognito sees it; a full counter refuses it at once (429). */
+  async function reserve(attempt: SignInAttempt, now: number): Promise<Reservation & { ok: true }> {
+    const reservation = await deps.rateLimiter.reserve(attempt, now);
+    if (!reservation.ok) {
+      logger.warn("sign-in refused: too many attempts", { user: identify("user", attempt.user) });
+      throw new SignInLockedError(reservation.retryAfterSeconds);
     }
+    return reservation;
   }
 
-  async function fail(subjects: RateLimitSubject[], now: number, message?: string, restart = false): Promise<never> {
-    const lockedUntil = await deps.rateLimiter.recordFailure(subjects, now);
-    if (lockedUntil !== undefined) throw new SignInLockedError(lockedUntil - now);
+  /** A refused attempt: 401, or 429 when it used the last place, so the user learns to wait instead of trying again. */
+  function fail(reservation: Reservation & { ok: true }, message?: string, restart = false): never {
+    if (reservation.lastPlace) throw new SignInLockedError(reservation.retryAfterSeconds);
     throw new SignInFailedError(message, restart ? { details: { restart: true } } : {});
   }
 
-  async function toResult(step: CognitoStep, subjects: RateLimitSubject[], now: number, retry: boolean): Promise<SignInResult> {
+  async function toResult(step: CognitoStep, attempt: SignInAttempt, now: number, retry: boolean): Promise<SignInResult> {
     if (step.kind === "tokens") {
       const result: SignInResult = { kind: "signed_in", tokens: toTokenSet(step.result, now), user: userFromIdToken(step.result.IdToken) };
-      await deps.rateLimiter.clearFailures(subjects[0] as RateLimitSubject, now);
-      logger.info("sign-in succeeded", { user: hashId(result.user.sub) });
+      await deps.rateLimiter.forgive(attempt, now);
+      logger.info("sign-in succeeded", { user: identify("sub", result.user.sub) });
       return result;
     }
     const pending = await sealPendingSignIn(deps.sealer, {
@@ -108,57 +113,54 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
     async start(input, now = clock()) {
       const username = requiredString(input.username, "username", MAX_USERNAME).trim();
       const password = requiredString(input.password, "password", MAX_PASSWORD);
-      const subjects: RateLimitSubject[] = [
-        { kind: "user", value: username },
-        { kind: "ip", value: input.ip },
-      ];
-      await refuseIfLocked(subjects, now);
+      const attempt: SignInAttempt = { user: username, ip: input.ip };
+      const reservation = await reserve(attempt, now);
       let step: CognitoStep;
       try {
         step = await deps.cognito.startWithPassword(username, password);
       } catch (error) {
-        return handleCognitoError(error, () => fail(subjects, now));
+        return handleCognitoError(error, attempt, now, () => fail(reservation));
       }
-      return toResult(step, subjects, now, false);
+      // The password was right: only failures count, so its place goes back (the code step reserves its own).
+      if (step.kind === "code") await deps.rateLimiter.release(attempt, now);
+      return toResult(step, attempt, now, false);
     },
 
     async answer(input, now = clock()) {
       const pending = await openPendingSignIn(deps.sealer, input.pending, now);
       const code = typeof input.code === "string" ? input.code.trim() : "";
       if (!/^\d{6}$/.test(code)) throw new BadRequestError('"code" must be the 6 digits from the email');
-      const subjects: RateLimitSubject[] = [
-        { kind: "user", value: pending.username },
-        { kind: "ip", value: input.ip },
-      ];
-      await refuseIfLocked(subjects, now);
+      const attempt: SignInAttempt = { user: pending.username, ip: input.ip };
+      const reservation = await reserve(attempt, now);
       let step: CognitoStep;
       try {
         step = await deps.cognito.answerCode(pending.username, pending.session, code);
       } catch (error) {
         // Cognito ends the flow after the third wrong code or when its session expires: start again.
-        return handleCognitoError(error, () => fail(subjects, now, CODE_FAILED_MESSAGE, true));
+        return handleCognitoError(error, attempt, now, () => fail(reservation, CODE_FAILED_MESSAGE, true));
       }
       if (step.kind === "code") {
         // Cognito asked again: the code was wrong, and a new one is on its way.
-        const lockedUntil = await deps.rateLimiter.recordFailure(subjects, now);
-        logger.info("sign-in code incorrect", { user: hashId(pending.username) });
-        if (lockedUntil !== undefined) throw new SignInLockedError(lockedUntil - now);
+        logger.info("sign-in code incorrect", { user: identify("user", pending.username) });
+        if (reservation.lastPlace) throw new SignInLockedError(reservation.retryAfterSeconds);
       }
-      return toResult(step, subjects, now, step.kind === "code");
+      return toResult(step, attempt, now, step.kind === "code");
     },
   };
 
-  function handleCognitoError(error: unknown, onRejected: () => Promise<never>): Promise<never> {
+  async function handleCognitoError(error: unknown, attempt: SignInAttempt, now: number, onRejected: () => never): Promise<never> {
     if (error instanceof CognitoSignInError) {
       logger.info("sign-in refused by Cognito", {
         reason: error.reason,
         cause: error.cause instanceof Error ? error.cause.name : undefined,
       });
       if (error.reason === "rejected") return onRejected();
-      if (error.reason === "throttled") throw new SignInLockedError(60, { cause: error });
     } else {
       logger.error("sign-in failed", { errorName: error instanceof Error ? error.name : typeof error });
     }
+    // No verdict on the attempt (Cognito throttled us, or is unreachable): its place goes back.
+    await deps.rateLimiter.release(attempt, now).catch(() => undefined);
+    if (error instanceof CognitoSignInError && error.reason === "throttled") throw new SignInLockedError(60, { cause: error });
     throw new IdpError(undefined, { cause: error });
   }
 }

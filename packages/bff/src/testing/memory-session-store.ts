@@ -17,7 +17,13 @@ export interface MemorySessionStore extends SessionStore {
  */
 export function createMemorySessionStore(): MemorySessionStore {
   const records = new Map<string, StoredSession>();
-  const copy = (record: StoredSession): StoredSession => ({ ...record, user: { ...record.user } });
+  const copy = (record: StoredSession): StoredSession => ({
+    ...record,
+    user: { ...record.user },
+    ...(record.lease ? { lease: { ...record.lease } } : {}),
+  });
+  const alive = (record: StoredSession, version: number, now: number) =>
+    record.version === version && record.idleExpiresAt > now && record.absoluteExpiresAt > now;
   const store: MemorySessionStore = {
     records,
     down: false,
@@ -32,11 +38,27 @@ export function createMemorySessionStore(): MemorySessionStore {
       records.set(record.pk, copy(record));
       return true;
     },
-    async replaceTokens(pk, version, tokens, now) {
+    async takeLease(pk, version, lease, now) {
       check();
       const current = records.get(pk);
-      if (!current || current.version !== version || current.idleExpiresAt <= now || current.absoluteExpiresAt <= now) return undefined;
-      const next = { ...current, tokens, version: version + 1 };
+      if (!current || !alive(current, version, now) || (current.lease && current.lease.until > now)) return false;
+      records.set(pk, { ...current, lease: { ...lease } });
+      return true;
+    },
+    async releaseLease(pk, owner) {
+      check();
+      const current = records.get(pk);
+      if (current?.lease?.owner !== owner) return;
+      const { lease: _released, ...rest } = current;
+      records.set(pk, rest);
+    },
+    async replaceTokens(pk, version, tokens, now, leaseOwner) {
+      check();
+      const current = records.get(pk);
+      if (!current || !alive(current, version, now)) return undefined;
+      if (leaseOwner !== undefined ? current.lease?.owner !== leaseOwner : current.lease && current.lease.until > now) return undefined;
+      const { lease: _cleared, ...rest } = current;
+      const next = { ...rest, tokens, version: version + 1 };
       records.set(pk, next);
       return copy(next);
     },

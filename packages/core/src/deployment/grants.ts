@@ -48,7 +48,10 @@ export const roleGrants: Readonly<Record<RoleName, readonly Grant[]>> = {
   authorizer: [],
   items: [
     // Scan: a machine caller's GET /items lists every user's items.
-    { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:Scan"], resource: { table: "Items" } },
+    {
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:Scan"],
+      resource: { table: "Items" },
+    },
   ],
   m2mJob: [],
   defineTrigger: [],

@@ -1,3 +1,3 @@
 export { sha256Hex } from "./body-hash.ts";
-export type { EdgeOptions, RunningEdge, SpaSource } from "./server.ts";
+export type { EdgeFunction, EdgeOptions, RunningEdge, SpaSource } from "./server.ts";
 export { startEdge } from "./server.ts";

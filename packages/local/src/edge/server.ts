@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createLogger } from "@spa-bff/core";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { createLambdaContext } from "../gateway/lambda-context.ts";
 import { BodyTooLargeError, close, listen, type RunningServer, readBody } from "../http/listen.ts";
+import { functionUrlAnswer } from "../lambda/function-url-answers.ts";
+import type { Invoke } from "../lambda/in-process.ts";
 import { hasValidBodyHash, signatureMismatchBody } from "./body-hash.ts";
 import { forwardHeaders, isHopByHop } from "./forwarded-headers.ts";
-import { buildFunctionUrlEvent, mapFunctionUrlResult } from "./function-url-event.ts";
+import { buildFunctionUrlEvent, type EdgeResponse, mapFunctionUrlResult } from "./function-url-event.ts";
 import { spaSecurityHeaders } from "./security-headers.ts";
 import { resolveStaticFile } from "./static-files.ts";
 import { type EmbeddedVite, startEmbeddedVite } from "./vite-spa.ts";
@@ -24,15 +24,23 @@ export interface EdgeOptions {
   readonly port: number;
   /** Host name in the edge's URL (default "localhost", so Chromium keeps Secure and __Host- cookies); it listens on 127.0.0.1. */
   readonly host?: string;
-  /** The BFF handler, invoked with Lambda function URL events (payload 2.0). */
-  readonly bff: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-  /** Path prefixes routed to the BFF; default ["/auth/", "/api/"]. The bare "/auth" and "/api" go there too. */
-  readonly bffPrefixes?: readonly string[];
+  /**
+   * The BFF's functions behind their path prefixes, as the Router routes them
+   * (`/auth/`, `/api/`, `/files/`; the bare `/auth`, `/api`, `/files` go there
+   * too), each invoked with function URL events (payload 2.0).
+   */
+  readonly functions: readonly EdgeFunction[];
   /** Extra origins the SPA may connect to (CSP `connect-src`), read per response: the local S3 starts after the edge. */
   readonly connectSources?: () => readonly string[];
   readonly spa: SpaSource;
   /** Default 6 MB, Lambda's synchronous payload limit. */
   readonly maxBodyBytes?: number;
+}
+
+/** One function URL origin of the Router. */
+export interface EdgeFunction {
+  readonly prefix: string;
+  readonly invoke: Invoke;
 }
 
 /** A running edge; its `url` is e.g. `http://localhost:3000`. */
@@ -46,21 +54,21 @@ const lambdaPayloadLimit = 6 * 1024 * 1024;
  * everything else is the SPA with the deployed security headers.
  *
  * @example
- * const edge = await startEdge({ port: 3000, bff: createBffHandler(config), spa: { kind: "static", dir: "web/dist" } });
+ * const edge = await startEdge({ port: 3000, functions: [{ prefix: "/api/", invoke: pool.invoke }], spa: { kind: "static", dir: "web/dist" } });
  */
 export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const host = options.host ?? "localhost";
   const listenHost = host === "localhost" ? "127.0.0.1" : host;
-  const prefixes = options.bffPrefixes ?? ["/auth/", "/api/"];
+  const functions = options.functions;
   const maxBodyBytes = options.maxBodyBytes ?? lambdaPayloadLimit;
   const logger = createLogger("local-edge");
   let port = options.port;
   let vite: EmbeddedVite | undefined;
 
-  const isBffPath = (pathname: string) =>
-    prefixes.some((prefix) => pathname.startsWith(prefix) || (prefix.endsWith("/") && pathname === prefix.slice(0, -1)));
+  const functionFor = (pathname: string) =>
+    functions.find(({ prefix }) => pathname.startsWith(prefix) || (prefix.endsWith("/") && pathname === prefix.slice(0, -1)));
 
-  const handleBff = async (req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> => {
+  const handleBff = async (req: IncomingMessage, res: ServerResponse, rawUrl: string, target: EdgeFunction): Promise<void> => {
     let body: Buffer;
     try {
       body = await readBody(req, maxBodyBytes);
@@ -87,20 +95,25 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
       domainName: host,
       apiId: "local",
     });
-    let mapped: ReturnType<typeof mapFunctionUrlResult>;
-    try {
-      const context = createLambdaContext({
-        functionName: "bff",
-        requestId,
-        timeoutMs: 30_000,
-        region: "us-east-1",
-        accountId: "123456789012",
-      });
-      mapped = mapFunctionUrlResult(await options.bff(event, context));
-    } catch (error) {
-      // A function error is a 502 at a function URL; only the class name is logged, never the message (it may carry a token).
-      logger.error("bff handler failed", { requestId, errorName: error instanceof Error ? error.name : typeof error });
-      return sendJson(res, 502, { message: "Internal Server Error" });
+    const result = await target.invoke(event, { requestId });
+    let mapped: EdgeResponse | undefined;
+    if (result.outcome === "success") {
+      try {
+        mapped = mapFunctionUrlResult(result.payload);
+      } catch {
+        mapped = undefined;
+      }
+    }
+    if (!mapped) {
+      // What a function URL answers for a throttled, failed, timed-out or unreadable invocation; only the error's type is logged.
+      const failure = result.outcome === "success" ? "invalid-response" : result.outcome;
+      if (result.outcome === "error") logger.error("bff function failed", { requestId, errorType: result.error.errorType });
+      const answer = functionUrlAnswer(failure);
+      res.statusCode = answer.status;
+      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+      res.setHeader("x-amzn-requestid", requestId);
+      res.end(answer.body);
+      return;
     }
     res.statusCode = mapped.statusCode;
     const setCookies: string[] = [];
@@ -149,7 +162,8 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
     const rawUrl = req.url ?? "/";
     // Only the path decides the route; an absolute-form request target is reduced to it.
     const pathname = new URL(rawUrl, "http://edge.invalid").pathname;
-    const work = isBffPath(pathname) ? handleBff(req, res, rawUrl.startsWith("/") ? rawUrl : pathname) : handleSpa(req, res, pathname);
+    const target = functionFor(pathname);
+    const work = target ? handleBff(req, res, rawUrl.startsWith("/") ? rawUrl : pathname, target) : handleSpa(req, res, pathname);
     work.catch((error: unknown) => {
       logger.error("edge request failed", { errorName: error instanceof Error ? error.name : typeof error });
       if (!res.headersSent) sendJson(res, 502, { message: "Internal Server Error" });

@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inProcess } from "../lambda/in-process.ts";
 import { type RunningEdge, startEdge } from "./server.ts";
 
 let root: string;
@@ -24,7 +26,9 @@ describe("startEdge in vite mode", () => {
     edge = await startEdge({
       port: 0,
       spa: { kind: "vite", root },
-      bff: async (event) => ({ statusCode: 200, body: event.rawPath }),
+      functions: [
+        { prefix: "/auth/", invoke: inProcess(async (event: APIGatewayProxyEventV2) => ({ statusCode: 200, body: event.rawPath })) },
+      ],
     });
     // Act
     const page = await fetch(`${edge.url}/items/42`, { headers: { accept: "text/html" } });

@@ -1,4 +1,3 @@
-export { createLambdaContext } from "./lambda-context.ts";
 export type { RouteDefinition } from "./route-match.ts";
 export type { GatewayOptions, RunningGateway } from "./server.ts";
 export { startGateway } from "./server.ts";

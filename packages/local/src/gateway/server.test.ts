@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
+import { inProcess } from "../lambda/in-process.ts";
 import { type GatewayOptions, type RunningGateway, startGateway } from "./server.ts";
 
 const routes = [
@@ -17,12 +18,16 @@ function allowOnly(resource: string, context: Record<string, string | number | b
   };
 }
 
-const echo: GatewayOptions["integration"] = async (event) => ({
+const echo = async (event: APIGatewayProxyEvent) => ({
   statusCode: 200,
   headers: { "content-type": "application/json" },
   multiValueHeaders: { "set-thing": ["a", "b"] },
   body: JSON.stringify(event),
 });
+
+/** A handler in this process, typed as the gateway's authorizer or integration. */
+const asAuthorizer = (handler: (event: APIGatewayRequestAuthorizerEvent) => unknown) => inProcess(handler);
+const asIntegration = (handler: (event: APIGatewayProxyEvent) => unknown) => inProcess(handler);
 
 let running: RunningGateway | undefined;
 afterEach(async () => {
@@ -35,8 +40,8 @@ async function start(overrides: Partial<GatewayOptions>): Promise<RunningGateway
     port: 0,
     stage: "local",
     routes,
-    authorizer: async (event) => allowOnly(event.methodArn),
-    integration: echo,
+    authorizer: asAuthorizer(async (event) => allowOnly(event.methodArn)),
+    integration: asIntegration(echo),
     ...overrides,
   });
   return running;
@@ -47,10 +52,10 @@ describe("startGateway", () => {
     // Prepare
     let seen: APIGatewayRequestAuthorizerEvent | undefined;
     const gateway = await start({
-      authorizer: async (event) => {
+      authorizer: asAuthorizer(async (event) => {
         seen = event;
         return allowOnly(event.methodArn, { sub: "user-1", scope: "items/read", n: 1 });
-      },
+      }),
     });
     // Act
     const response = await fetch(`${gateway.url}/items/42?x=1&x=2`, { headers: { authorization: "Bearer good", "x-custom": "v" } });
@@ -87,7 +92,11 @@ describe("startGateway", () => {
 
   it("passes a request body through and decodes a base64 response body", async () => {
     const gateway = await start({
-      integration: async (event) => ({ statusCode: 201, body: Buffer.from(`got:${event.body}`).toString("base64"), isBase64Encoded: true }),
+      integration: asIntegration(async (event) => ({
+        statusCode: 201,
+        body: Buffer.from(`got:${event.body}`).toString("base64"),
+        isBase64Encoded: true,
+      })),
     });
     const response = await fetch(`${gateway.url}/items`, { method: "POST", headers: { authorization: "Bearer t" }, body: '{"name":"x"}' });
     expect(response.status).toBe(201);
@@ -122,9 +131,9 @@ describe("startGateway", () => {
 
   it("answers 401 when the authorizer throws Unauthorized, and serves that from the cache", async () => {
     const gateway = await start({
-      authorizer: async () => {
+      authorizer: asAuthorizer(async () => {
         throw new Error("Unauthorized");
-      },
+      }),
     });
     const first = await fetch(`${gateway.url}/items`, { headers: { authorization: "Bearer bad" } });
     const second = await fetch(`${gateway.url}/items/1`, { headers: { authorization: "Bearer bad" } });
@@ -137,10 +146,10 @@ describe("startGateway", () => {
   it("answers 500 with a null message when the authorizer fails or returns a malformed result, and does not cache it", async () => {
     let mode: "throw" | "malformed" = "throw";
     const gateway = await start({
-      authorizer: async (event) => {
+      authorizer: asAuthorizer(async (event) => {
         if (mode === "throw") throw new Error("boom");
         return { ...allowOnly(event.methodArn), context: { list: [1] } } as unknown as APIGatewayAuthorizerResult;
-      },
+      }),
     });
     const thrown = await fetch(`${gateway.url}/items`, { headers: { authorization: "Bearer t" } });
     mode = "malformed";
@@ -154,7 +163,7 @@ describe("startGateway", () => {
 
   it("answers 403 with API Gateway's messages for an explicit Deny and for no matching statement", async () => {
     const gateway = await start({
-      authorizer: async (event) =>
+      authorizer: asAuthorizer(async (event) =>
         event.headers?.authorization === "Bearer deny"
           ? {
               principalId: "u",
@@ -164,6 +173,7 @@ describe("startGateway", () => {
               },
             }
           : allowOnly("arn:aws:execute-api:us-east-1:123456789012:local/local/GET/other"),
+      ),
     });
     const denied = await fetch(`${gateway.url}/items`, { headers: { authorization: "Bearer deny" } });
     const unmatched = await fetch(`${gateway.url}/items`, { headers: { authorization: "Bearer other" } });
@@ -191,7 +201,7 @@ describe("startGateway", () => {
 
   it("calls the authorizer again once the TTL has passed, and on every request when caching is off", async () => {
     let now = 0;
-    const cached = await start({ cacheTtlSeconds: 10, clock: () => now, authorizer: async () => allowOnly("*") });
+    const cached = await start({ cacheTtlSeconds: 10, clock: () => now, authorizer: asAuthorizer(async () => allowOnly("*")) });
     await fetch(`${cached.url}/items`, { headers: { authorization: "Bearer a" } });
     now = 9_999;
     await fetch(`${cached.url}/items`, { headers: { authorization: "Bearer a" } });
@@ -200,7 +210,7 @@ describe("startGateway", () => {
     expect(cached.authorizerCalls()).toBe(2);
     await cached.stop();
 
-    const uncached = await start({ cacheTtlSeconds: 0, authorizer: async () => allowOnly("*") });
+    const uncached = await start({ cacheTtlSeconds: 0, authorizer: asAuthorizer(async () => allowOnly("*")) });
     await fetch(`${uncached.url}/items`, { headers: { authorization: "Bearer a" } });
     await fetch(`${uncached.url}/items`, { headers: { authorization: "Bearer a" } });
     expect(uncached.authorizerCalls()).toBe(2);
@@ -209,10 +219,10 @@ describe("startGateway", () => {
   it("answers 502 Internal server error when the integration throws or returns a malformed result", async () => {
     let mode: "throw" | "malformed" = "throw";
     const gateway = await start({
-      integration: async () => {
+      integration: asIntegration(async () => {
         if (mode === "throw") throw new Error("db down");
         return { body: "no status" } as never;
-      },
+      }),
     });
     const thrown = await fetch(`${gateway.url}/items`, { headers: { authorization: "Bearer t" } });
     mode = "malformed";
@@ -246,7 +256,13 @@ describe("startGateway", () => {
     const address = blocker.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
     // Act
-    const attempt = startGateway({ port, stage: "local", routes, authorizer: async () => allowOnly("*"), integration: echo });
+    const attempt = startGateway({
+      port,
+      stage: "local",
+      routes,
+      authorizer: asAuthorizer(async () => allowOnly("*")),
+      integration: asIntegration(echo),
+    });
     // Assess
     await expect(attempt).rejects.toThrow(`Local API gateway: port ${port} on 127.0.0.1 is already in use (EADDRINUSE)`);
     await new Promise<void>((resolve) => blocker.close(() => resolve()));

@@ -1,14 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createLogger } from "@spa-bff/core";
-import type {
-  APIGatewayAuthorizerResult,
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  APIGatewayRequestAuthorizerEvent,
-  Context,
-} from "aws-lambda";
+import type { APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { BodyTooLargeError, close, listen, type RunningServer, readBody } from "../http/listen.ts";
+import { authorizerAnswer, integrationAnswer } from "../lambda/api-gateway-answers.ts";
+import type { HttpAnswer } from "../lambda/function-url-answers.ts";
+import type { Invoke } from "../lambda/in-process.ts";
 import { createAuthorizerCache } from "./cache.ts";
 import {
   type ApiIdentity,
@@ -19,7 +16,6 @@ import {
   headerValue,
   mapProxyResult,
 } from "./event.ts";
-import { createLambdaContext } from "./lambda-context.ts";
 import { type AuthorizerGrant, evaluatePolicy, parseAuthorizerResult } from "./policy.ts";
 import { createRouteMatcher, type RouteDefinition } from "./route-match.ts";
 
@@ -33,10 +29,10 @@ export interface GatewayOptions {
   readonly accountId?: string;
   readonly apiId?: string;
   readonly routes: readonly RouteDefinition[];
-  /** The REQUEST authorizer; identity source: the Authorization header. */
-  readonly authorizer: (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
+  /** The REQUEST authorizer function; identity source: the Authorization header. */
+  readonly authorizer: Invoke;
   /** The Lambda proxy integration behind every route. */
-  readonly integration: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+  readonly integration: Invoke;
   /** Authorizer result TTL; default 300, 0 turns caching off. */
   readonly cacheTtlSeconds?: number;
   /** Milliseconds since the epoch; drives the cache TTL. */
@@ -66,7 +62,6 @@ const missingToken: Reply = {
   errorType: "MissingAuthenticationTokenException",
 };
 const unauthorized: Reply = { status: 401, body: { message: "Unauthorized" }, errorType: "UnauthorizedException" };
-const authorizerFailure: Reply = { status: 500, body: { message: null }, errorType: "AuthorizerConfigurationException" };
 const explicitDeny: Reply = {
   status: 403,
   body: { Message: "User is not authorized to access this resource with an explicit deny" },
@@ -77,7 +72,7 @@ const implicitDeny: Reply = {
   body: { Message: "User is not authorized to access this resource" },
   errorType: "AccessDeniedException",
 };
-const integrationFailure: Reply = { status: 502, body: { message: "Internal server error" }, errorType: "InternalServerErrorException" };
+const integrationFailure: Reply = answerReply(integrationAnswer("error"));
 const tooLarge: Reply = { status: 413, body: { message: "Request Too Long" }, errorType: "RequestTooLongException" };
 
 /**
@@ -112,25 +107,28 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const cached = cache.get(identity);
     if (cached) return cached.kind === "grant" ? cached.grant : unauthorized;
     calls++;
-    let result: unknown;
-    try {
-      result = await options.authorizer(event, createLambdaContext({ functionName: "authorizer", requestId, timeoutMs: 30_000, ...api }));
-    } catch (error) {
-      // The exact message "Unauthorized" is API Gateway's signal for 401; anything else is an authorizer failure.
-      if (error instanceof Error && error.message === "Unauthorized") {
-        cache.set(identity, { kind: "unauthorized" });
-        return unauthorized;
-      }
-      logger.error("authorizer failed", { requestId, errorName: error instanceof Error ? error.name : typeof error });
-      return authorizerFailure;
+    const result = await options.authorizer(event, { requestId });
+    if (result.outcome !== "success") {
+      const answer = answerReply(
+        authorizerAnswer(result.outcome === "error" ? { outcome: "error", error: result.error } : { outcome: result.outcome }),
+      );
+      // The exact message "Unauthorized" is API Gateway's signal for 401, and that answer is cached like a policy.
+      if (answer.status === 401) cache.set(identity, { kind: "unauthorized" });
+      else
+        logger.error("authorizer failed", {
+          requestId,
+          outcome: result.outcome,
+          ...(result.outcome === "error" ? { errorType: result.error.errorType } : {}),
+        });
+      return answer;
     }
     try {
-      const grant = parseAuthorizerResult(result);
+      const grant = parseAuthorizerResult(result.payload);
       cache.set(identity, { kind: "grant", grant });
       return grant;
     } catch (error) {
       logger.error("authorizer returned a malformed result", { requestId, reason: error instanceof Error ? error.message : "unknown" });
-      return authorizerFailure;
+      return answerReply(authorizerAnswer({ outcome: "invalid-response" }));
     }
   };
 
@@ -176,16 +174,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (decision === "explicit-deny") return send(res, explicitDeny);
     if (decision === "implicit-deny") return send(res, implicitDeny);
 
-    let mapped: ReturnType<typeof mapProxyResult>;
-    try {
-      const result = await options.integration(
-        buildProxyEvent(api, route, request, outcome),
-        createLambdaContext({ functionName: "api", requestId, timeoutMs: 29_000, ...api }),
-      );
-      mapped = mapProxyResult(result);
-    } catch (error) {
-      logger.error("integration failed", { requestId, errorName: error instanceof Error ? error.name : typeof error });
-      return send(res, integrationFailure);
+    const result = await options.integration(buildProxyEvent(api, route, request, outcome), { requestId });
+    let mapped: ReturnType<typeof mapProxyResult> | undefined;
+    if (result.outcome === "success") {
+      try {
+        mapped = mapProxyResult(result.payload);
+      } catch {
+        mapped = undefined;
+      }
+    }
+    if (!mapped) {
+      const failure = result.outcome === "success" ? "invalid-response" : result.outcome;
+      if (result.outcome === "error") logger.error("integration failed", { requestId, errorType: result.error.errorType });
+      return send(res, answerReply(integrationAnswer(failure)));
     }
     res.statusCode = mapped.statusCode;
     const grouped = new Map<string, string[]>();
@@ -216,6 +217,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     authorizerCalls: () => calls,
   };
+}
+
+/** A front-door answer for a failed invocation, in this server's reply shape. */
+function answerReply(answer: HttpAnswer): Reply {
+  return { status: answer.status, body: JSON.parse(answer.body) as unknown, errorType: answer.headers["x-amzn-ErrorType"] ?? "" };
 }
 
 function send(res: ServerResponse, reply: Reply): void {

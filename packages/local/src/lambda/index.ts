@@ -2,6 +2,10 @@ export type { AuthorizerFailure, IntegrationFailure } from "./api-gateway-answer
 export { authorizerAnswer, integrationAnswer } from "./api-gateway-answers.ts";
 export type { FunctionUrlFailure, HttpAnswer } from "./function-url-answers.ts";
 export { functionUrlAnswer } from "./function-url-answers.ts";
+export type { Invoke } from "./in-process.ts";
+export { inProcess } from "./in-process.ts";
+export type { LocalFunctionLimits, LocalFunctions } from "./local-functions.ts";
+export { startLocalFunctions } from "./local-functions.ts";
 export type { FunctionDefinition, FunctionPool, InvokeOptions, InvokeResult, PoolStats } from "./pool.ts";
 export { createFunctionPool, FunctionPoolStoppedError } from "./pool.ts";
 export type { PoolEvent, RetireReason } from "./pool-events.ts";

@@ -86,6 +86,12 @@ export interface FunctionPool {
    * {@link FunctionPoolStoppedError}, or with the `DataCloneError` of an event that cannot reach the instance.
    */
   invoke(event: unknown, options?: InvokeOptions): Promise<InvokeResult>;
+  /**
+   * Starts `count` instances ahead of any call, as Lambda's provisioned
+   * concurrency does: their init runs now, so the next calls are warm.
+   * Resolves when all are ready; rejects with the first init failure.
+   */
+  provision(count: number): Promise<void>;
   /** Calls `listener` for every event; returns the unsubscribe function. */
   onEvent(listener: (event: PoolEvent) => void): () => void;
   stats(): PoolStats;
@@ -118,8 +124,8 @@ interface Instance {
   gone: boolean;
   invocations: number;
   current?: { pending: Pending; startedAt: number; coldStart: boolean; timer: NodeJS.Timeout };
-  /** The invocation waiting for this instance's init. */
-  starting?: { pending: Pending; timer: NodeJS.Timeout };
+  /** The invocation waiting for this instance's init, or (provisioned) the caller waiting for it to be ready. */
+  starting?: { pending?: Pending; provisioned?: { resolve(): void; reject(error: Error): void }; timer: NodeJS.Timeout };
   idleTimer?: NodeJS.Timeout;
 }
 
@@ -314,11 +320,12 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
     instance.starting = undefined;
     clearTimeout(starting.timer);
     const initDurationMs = performance.now() - instance.spawnedAt;
-    const { requestId } = starting.pending;
+    const requestId = starting.pending?.requestId ?? "";
     if (outcome === "timeout") timeouts += 1;
     emit({ type: "init-error", functionName: name, instanceId: instance.id, requestId, initDurationMs, errorType: error.errorType });
     discard(instance, outcome === "timeout" ? "timeout" : "init-error");
-    starting.pending.resolve({ outcome, error, requestId, instanceId: instance.id, coldStart: true, durationMs: initDurationMs });
+    starting.provisioned?.reject(Object.assign(new Error(error.errorMessage), { name: error.errorType }));
+    starting.pending?.resolve({ outcome, error, requestId, instanceId: instance.id, coldStart: true, durationMs: initDurationMs });
   };
 
   const onMessage = (instance: Instance, message: InstanceMessage) => {
@@ -330,7 +337,11 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
         instance.starting = undefined;
         clearTimeout(starting.timer);
         emit({ type: "cold-start", functionName: name, instanceId: instance.id, initDurationMs: performance.now() - instance.spawnedAt });
-        dispatch(instance, starting.pending, true);
+        if (starting.pending) dispatch(instance, starting.pending, true);
+        else {
+          becomeIdle(instance);
+          starting.provisioned?.resolve();
+        }
         return;
       }
       case "init-error":
@@ -347,7 +358,7 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
   const onCrash = (instance: Instance, cause: Error | number) => {
     if (instance.gone) return;
     const current = instance.current;
-    const requestId = current?.pending.requestId ?? instance.starting?.pending.requestId ?? "";
+    const requestId = current?.pending.requestId ?? instance.starting?.pending?.requestId ?? "";
     const error = crashed(requestId, cause);
     if (instance.starting) {
       failInit(instance, error, "error");
@@ -366,7 +377,7 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
     discard(instance, "crashed");
   };
 
-  const spawn = (pending: Pending) => {
+  const spawn = (starting: { pending: Pending } | { provisioned: { resolve(): void; reject(error: Error): void } }) => {
     const id = nextId++;
     const stream = logStreamName(new Date());
     const setup: InstanceSetup = {
@@ -396,8 +407,9 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
     });
     // An idle pool must not keep the process alive; an invocation in flight does, through its timer.
     worker.unref();
-    const timer = setTimeout(() => failInit(instance, timedOut(pending.requestId, initTimeoutMs), "timeout"), initTimeoutMs);
-    const instance: Instance = { id, worker, spawnedAt: performance.now(), gone: false, invocations: 0, starting: { pending, timer } };
+    const requestId = "pending" in starting ? starting.pending.requestId : "";
+    const timer = setTimeout(() => failInit(instance, timedOut(requestId, initTimeoutMs), "timeout"), initTimeoutMs);
+    const instance: Instance = { id, worker, spawnedAt: performance.now(), gone: false, invocations: 0, starting: { ...starting, timer } };
     instances.add(instance);
     maxConcurrentInstances = Math.max(maxConcurrentInstances, instances.size);
     worker.on("message", (message: InstanceMessage) => onMessage(instance, message));
@@ -425,8 +437,16 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
           resolve({ outcome: "throttled", requestId });
           return;
         }
-        spawn(pending);
+        spawn({ pending });
       });
+    },
+    provision(count) {
+      if (stopped) return Promise.reject(new FunctionPoolStoppedError(name));
+      const ready: Promise<void>[] = [];
+      for (let started = 0; started < count && instances.size < definition.maxConcurrency; started++) {
+        ready.push(new Promise<void>((resolve, reject) => spawn({ provisioned: { resolve, reject } })));
+      }
+      return Promise.all(ready).then(() => undefined);
     },
     onEvent(listener) {
       listeners.add(listener);
@@ -446,8 +466,10 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
       stopped = true;
       for (const instance of [...instances]) {
         const pending = instance.current?.pending ?? instance.starting?.pending;
+        const provisioned = instance.starting?.provisioned;
         discard(instance, "stopped");
         pending?.reject(new FunctionPoolStoppedError(name));
+        provisioned?.reject(new FunctionPoolStoppedError(name));
       }
       await Promise.all([...terminating]);
     },
