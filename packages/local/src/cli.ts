@@ -2,9 +2,11 @@
  * `npm start`: the whole system on loopback, no AWS account. Ports come from
  * EDGE_PORT, IDP_PORT, API_PORT, DYNAMO_PORT and S3_PORT; SPA=static serves web/dist
  * instead of the Vite dev server; LOCAL_DATA_DIR moves the data folder
- * (default .local/).
+ * (default .local/); LOGIN_MODE=branded signs users in with the app's own
+ * form and an emailed code instead of the IdP's page.
  */
 import { join } from "node:path";
+import { formatPoolEvent } from "./lambda/index.ts";
 import { defaultPorts, type PlatformPorts, repoRoot, startPlatform } from "./platform.ts";
 
 function portFromEnv(name: string, fallback: number): number {
@@ -26,11 +28,17 @@ const ports: PlatformPorts = {
   s3: portFromEnv("S3_PORT", defaultPorts.s3),
 };
 const spaMode = process.env.SPA === "static" ? "static" : "vite";
+const loginMode = process.env.LOGIN_MODE ?? "hosted";
+if (loginMode !== "hosted" && loginMode !== "branded") {
+  console.error(`Invalid LOGIN_MODE=${JSON.stringify(loginMode)}. Expected: "hosted" (the IdP's page) or "branded" (the app's own form).`);
+  process.exit(2);
+}
 
 let platform: Awaited<ReturnType<typeof startPlatform>>;
 try {
   platform = await startPlatform({
     ports,
+    loginMode,
     ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}),
     spa: spaMode === "static" ? { kind: "static", dir: join(repoRoot, "web/dist") } : { kind: "vite", root: join(repoRoot, "web") },
   });
@@ -54,14 +62,23 @@ line(
   "Edge",
   `${platform.urls.app}  (/auth/*, /api/*, /files/* → BFF; rest → SPA ${spaMode === "vite" ? "via Vite dev server" : "from web/dist"})`,
 );
-line("IdP", `${platform.urls.idp}  (discovery: /.well-known/openid-configuration)`);
+line("IdP", `${platform.urls.idp}  (discovery: /.well-known/openid-configuration; Cognito API at POST /)`);
+line(
+  "Sign-in",
+  loginMode === "branded"
+    ? "branded: the app's own form, then a one-time code by email (LOGIN_MODE=branded)"
+    : "hosted: the IdP's login page and the code flow (LOGIN_MODE=branded for the app's own form and a code)",
+);
+line("Functions", "each runs as Lambda does: a pool of instances, one request each, deployed timeouts (cold starts below)");
 line("Private API", `${platform.urls.api}  (authorizer + items; reachable only via the BFF from the browser)`);
 line("DynamoDB", `${platform.urls.dynamo}  (dynalite, data in ${process.env.LOCAL_DATA_DIR ?? ".local/"})`);
 line("S3", `${platform.urls.s3}  (s3rver, bucket ${platform.parts.s3.bucket}; the SPA uploads with presigned URLs from /files)`);
 console.log("\n  Demo users:");
 for (const user of platform.users) line(`  ${user.username}`, `password: ${user.password}`);
-line("  (carol)", `has a second factor: codes at ${platform.urls.idp}/dev/mailbox and printed here`);
+if (loginMode === "branded") line("  (codes)", `every user gets an emailed code: at ${platform.urls.idp}/dev/mailbox and printed here`);
 platform.parts.idp.mailbox.onMessage((notice) => console.log(notice));
+// Like `sst dev`: a line per cold start, invocation, throttle, timeout and retirement of a function instance.
+platform.onFunctionEvent((event) => console.log(`  λ ${formatPoolEvent(event, 28)}`));
 console.log(`\n  M2M client:    ${platform.clients.m2m.clientId} (secret in .local/clients.json; try: npm run m2m -- GET /items)`);
 console.log("\nPress Ctrl-C to stop.\n");
 

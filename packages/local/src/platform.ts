@@ -10,13 +10,16 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BffAdapters, type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import { createLocalKeyProvider, defaultKeyContext } from "@spa-bff/bff/session";
-import { type FunctionId, routeRules, tokenTiming } from "@spa-bff/core/infra";
+import { brandedTokenScopes, type FunctionId, type LoginMode, routeRules, tokenTiming, webClient } from "@spa-bff/core/infra";
+import type { CognitoClientSettings, ExplicitAuthFlow } from "./cognito/client-settings.ts";
+import type { CognitoTriggers, TriggerName } from "./cognito/triggers.ts";
 import { ensureTables, startDynamo } from "./dynamo/index.ts";
 import { type EdgeOptions, startEdge } from "./edge/index.ts";
 import { startGateway } from "./gateway/index.ts";
 import { type DemoUser, defaultDemoUsers, startIdp } from "./idp/index.ts";
 import { type Invoke, inProcess, type LocalFunctionLimits, type PoolEvent, type PoolStats, startLocalFunctions } from "./lambda/index.ts";
 import { startS3 } from "./s3/index.ts";
+import { startSes } from "./ses/index.ts";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -43,6 +46,12 @@ export interface PlatformOptions {
   authorizerCacheTtlSeconds?: number;
   /** How many instances each function may have, when idle ones retire, test overrides of timeouts. */
   functions?: LocalFunctionLimits;
+  /**
+   * How users sign in (`LOGIN_MODE`): the IdP's hosted page and the code flow
+   * (default), or the BFF's branded form over the Cognito API's custom
+   * challenge (password by SRP, then a one-time code by email).
+   */
+  loginMode?: LoginMode;
   /** The private API the BFF proxies to, instead of the local gateway (a recording stand-in in the proxy's tests). */
   apiBaseUrl?: string;
   /**
@@ -60,6 +69,9 @@ export interface LocalClients {
 
 export interface Platform {
   urls: { app: string; idp: string; api: string; dynamo: string; s3: string };
+  loginMode: LoginMode;
+  /** The local user pool's id (the Cognito API is served at the IdP's URL). */
+  userPoolId: string;
   ports: PlatformPorts;
   clients: LocalClients;
   users: DemoUser[];
@@ -93,22 +105,39 @@ export const localFilesBucket = "local-files";
 
 const tableNames = { Sessions: "local-Sessions", Items: "local-Items", SignInAttempts: "local-SignInAttempts" };
 
+/** The local user pool; its region prefix is the one the SDK clients use. */
+const localUserPoolId = "us-east-1_LocalPool";
+
+/** The Cognito triggers the stacks attach to the user pool, by the local function that runs each. */
+const triggerFunctions = {
+  DefineAuthChallenge: "defineTrigger",
+  CreateAuthChallenge: "createTrigger",
+  VerifyAuthChallengeResponse: "verifyTrigger",
+  PreTokenGeneration: "preTokenTrigger",
+} as const satisfies Record<TriggerName, FunctionId>;
+
+/** The app clients' ids, in the form Cognito gives them (`[\w+]+`: no dashes), so the local Cognito API accepts them. */
+export const localClientIds = { web: "localwebclient", m2m: "localm2mclient" } as const;
+
 /** Client secrets: generated once into the data folder (so `npm run m2m` can read them), or per run in memory. */
 async function loadClients(dataDir: string | null): Promise<LocalClients> {
   const fresh = (): LocalClients => ({
-    web: { clientId: "local-web", clientSecret: randomBytes(32).toString("base64url") },
-    m2m: { clientId: "local-m2m", clientSecret: randomBytes(32).toString("base64url") },
+    web: { clientId: localClientIds.web, clientSecret: randomBytes(32).toString("base64url") },
+    m2m: { clientId: localClientIds.m2m, clientSecret: randomBytes(32).toString("base64url") },
   });
   if (dataDir === null) return fresh();
   const file = join(dataDir, "clients.json");
+  let stored: LocalClients | undefined;
   try {
-    return JSON.parse(await readFile(file, "utf8")) as LocalClients;
+    stored = JSON.parse(await readFile(file, "utf8")) as LocalClients;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    const clients = fresh();
-    await writeFile(file, `${JSON.stringify(clients, null, 2)}\n`, { mode: 0o600 });
-    return clients;
   }
+  // A data folder from before the Cognito-shaped ids gets new clients (and secrets) once.
+  if (stored?.web.clientId === localClientIds.web && stored.m2m.clientId === localClientIds.m2m) return stored;
+  const clients = fresh();
+  await writeFile(file, `${JSON.stringify(clients, null, 2)}\n`, { mode: 0o600 });
+  return clients;
 }
 
 /** The SDK needs a region and credentials even for dynalite; never real ones. */
@@ -125,6 +154,34 @@ function lambdaEnv(): Record<string, string> {
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "INFO",
+  };
+}
+
+/** The web client as the local Cognito API serves it: the stacks' settings for this login mode. */
+function cognitoWebClient(web: { clientId: string; clientSecret: string }, mode: LoginMode): CognitoClientSettings {
+  return {
+    clientId: web.clientId,
+    clientSecret: web.clientSecret,
+    explicitAuthFlows: webClient.explicitAuthFlows(mode) as readonly ExplicitAuthFlow[],
+    refreshTokenRotation: webClient.refreshTokenRotation,
+    accessTokenSeconds: webClient.accessTokenSeconds,
+    idTokenSeconds: webClient.idTokenSeconds,
+    refreshTokenSeconds: webClient.refreshTokenSeconds,
+    preventUserExistenceErrors: webClient.preventUserExistenceErrors,
+    enableTokenRevocation: webClient.enableTokenRevocation,
+  };
+}
+
+/** The user pool's triggers, each run by its deployed entry in a pool of instances, as Cognito invokes Lambda. */
+function poolTriggers(pools: ReturnType<typeof startLocalFunctions>): CognitoTriggers {
+  return {
+    configured: Object.keys(triggerFunctions) as TriggerName[],
+    invokeTrigger: async (name, event) => {
+      const result = await pools.invoke(triggerFunctions[name])(event);
+      if (result.outcome === "success") return result.payload as typeof event;
+      // Cognito reports the function's error message (or a timeout/throttle) as UserLambdaValidationException.
+      throw new Error(result.outcome === "throttled" ? "Rate exceeded" : result.error.errorMessage);
+    },
   };
 }
 
@@ -191,6 +248,29 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     stops.push(() => gateway.stop());
 
+    const loginMode = options.loginMode ?? "hosted";
+    // The Create trigger's deployed entry sends its codes through SES; locally they land in the IdP's mailbox.
+    let deliver: ((message: Parameters<Parameters<typeof startSes>[0]["deliver"]>[0]) => Promise<void>) | undefined;
+    const ses = await startSes({
+      port: 0,
+      deliver: (message) => {
+        if (!deliver) throw new Error("The local mailbox is not ready yet");
+        return deliver(message);
+      },
+    });
+    stops.push(() => ses.stop());
+    const triggerPools = startLocalFunctions(
+      repoRoot,
+      {
+        defineTrigger: lambdaEnv(),
+        createTrigger: { ...lambdaEnv(), CODE_SENDER_EMAIL: "no-reply@spa-bff.local", AWS_ENDPOINT_URL_SESV2: ses.url },
+        verifyTrigger: lambdaEnv(),
+        preTokenTrigger: { ...lambdaEnv(), TOKEN_SCOPES: brandedTokenScopes.join(" "), TOKEN_SCOPES_CLIENT_IDS: clients.web.clientId },
+      },
+      options.functions,
+    );
+    stops.push(() => triggerPools.stop());
+
     const users = options.users ?? defaultDemoUsers();
     const idp = await startIdp({
       port: ports.idp,
@@ -201,8 +281,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         m2m: clients.m2m,
       },
       ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
+      cognito: { userPoolId: localUserPoolId, clients: [cognitoWebClient(clients.web, loginMode)], triggers: poolTriggers(triggerPools) },
     });
     stops.push(() => idp.stop());
+    deliver = async (message) => idp.mailbox.send(message);
 
     // In memory (tests): the session key lives in a private temp folder that stop() removes.
     const keyDir = dataDir ?? (await mkdtemp(join(tmpdir(), "spa-bff-keys-")));
@@ -221,6 +303,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       // Static S3RVER credentials stand in for STS against the loopback S3 (see loadFilesConfig).
       FILES_BUCKET: s3.bucket,
       S3_ENDPOINT: s3.endpoint,
+      ...(loginMode === "branded"
+        ? {
+            LOGIN_MODE: "branded",
+            COGNITO_USER_POOL_ID: localUserPoolId,
+            COGNITO_ENDPOINT: idp.issuer,
+            SIGNIN_TABLE: tableNames.SignInAttempts,
+          }
+        : {}),
       ...options.bffEnv,
     };
     const bffConfig = loadBffConfig(bffEnv);
@@ -247,6 +337,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     return {
       urls: { app: edge.url, idp: idp.issuer, api: gateway.url, dynamo: dynamo.endpoint, s3: s3.endpoint },
+      loginMode,
+      userPoolId: localUserPoolId,
       ports: { edge: edge.port, idp: idp.port, api: gateway.port, dynamo: dynamo.port, s3: s3.port },
       clients,
       users,
@@ -255,8 +347,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       bffEnv,
       bffConfig,
       replaceBff: (adapters = {}) => useBff(inProcess(createBffHandler(bffConfig, adapters), "bff")),
-      onFunctionEvent: (listener) => local.onEvent(listener),
-      functionStats: () => local.stats(),
+      onFunctionEvent: (listener) => {
+        const offs = [local.onEvent(listener), triggerPools.onEvent(listener)];
+        return () => {
+          for (const off of offs) off();
+        };
+      },
+      functionStats: () => ({ ...triggerPools.stats(), ...local.stats() }),
       provision: async (ids, count = 1) => {
         await Promise.all(ids.map((id) => local.provision(id, count)));
       },

@@ -1,12 +1,14 @@
 import { readFile } from "node:fs/promises";
+import { m2mClient } from "@spa-bff/core/infra";
 import type { M2mClientOptions } from "../client/m2m-client.ts";
 
 /** The local platform's defaults (see `npm start`). */
 export const localDefaults = {
   issuer: "http://127.0.0.1:3001",
-  clientId: "local-m2m",
+  clientId: "localm2mclient",
   apiBaseUrl: "http://127.0.0.1:3002/local",
-  scope: "items/read items/write",
+  // What the stacks give the M2M client; Cognito refuses any other scope (invalid_scope).
+  scope: m2mClient.scopes.join(" "),
 } as const;
 
 /** A parsed command line: `GET /items`, `POST /items '{"title":"x"}'`. */
