@@ -246,6 +246,21 @@ describe("local IdP: restart", () => {
   });
 });
 
+describe("local IdP: the hosted page checks the password only", () => {
+  it("signs carol in with her password alone: no code is asked for or sent, as Cognito's managed login never runs the custom challenge", async () => {
+    // Prepare
+    idp.mailbox.clear();
+
+    // Act
+    const { tokens, loginPage } = await logIn("carol", "carol-demo-password");
+
+    // Assess
+    expect(loginPage.body).not.toContain('name="code"');
+    expect(tokens.claims()).toMatchObject({ "cognito:username": "carol" });
+    expect(idp.mailbox.all()).toEqual([]);
+  });
+});
+
 describe("local IdP: login page", () => {
   it("refuses a wrong password with 401 and the message, and does not log in", async () => {
     // Prepare

@@ -168,16 +168,17 @@ describe("local IdP: options", () => {
     await expect(starting).rejects.toMatchObject({ code: "config_invalid", message: expect.stringContaining('"0.0.0.0"') });
   });
 
-  it("defaults to the demo users alice, bob and carol (second factor), with passwords from the environment", () => {
+  it("defaults to the demo users alice, bob and carol, with passwords from the environment", () => {
     // Act
     const users = defaultDemoUsers({ LOCAL_ALICE_PASSWORD: "from-env", LOCAL_CAROL_PASSWORD: "carol-from-env" });
 
     // Assess
-    expect(users.map((user) => [user.username, user.name, user.email, user.secondFactor === true])).toEqual([
-      ["alice", "Alice Anderson", "alice@example.com", false],
-      ["bob", "Bob Brown", "bob@example.com", false],
-      ["carol", "Carol Chen", "carol@example.com", true],
+    expect(users.map((user) => [user.username, user.name, user.email])).toEqual([
+      ["alice", "Alice Anderson", "alice@example.com"],
+      ["bob", "Bob Brown", "bob@example.com"],
+      ["carol", "Carol Chen", "carol@example.com"],
     ]);
+    expect(users.every((user) => !("secondFactor" in user))).toBe(true);
     expect(users[0]?.password).toBe("from-env");
     expect(users[1]?.password).toBe("bob-demo-password");
     expect(users[2]?.password).toBe("carol-from-env");

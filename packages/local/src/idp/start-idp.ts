@@ -15,7 +15,6 @@ import { createLocalMailbox, type LocalMailbox } from "./mailbox.ts";
 import { createMailboxRoute } from "./mailbox-route.ts";
 import { pageHeaders, renderErrorPage } from "./pages.ts";
 import { createProviderConfiguration, type IdpClients, webClientName } from "./provider-config.ts";
-import { createLocalSecondFactor } from "./second-factor.ts";
 
 export interface StartIdpOptions {
   /** 0 picks a free port. */
@@ -31,7 +30,7 @@ export interface StartIdpOptions {
   readonly accessTokenTtlSeconds?: number;
   /** Defaults to 30 days, like Cognito. */
   readonly refreshTokenTtlSeconds?: number;
-  /** Epoch milliseconds for the second factor's codes (and the local Cognito's clock); injectable for tests. */
+  /** Epoch milliseconds for the Cognito API and its triggers' codes; injectable for tests. */
   readonly now?: () => number;
   /**
    * Also serve the local Cognito user-pool API (`cognito-idp`) at `POST /`,
@@ -190,20 +189,11 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     logger.error("identity provider error", { event: "idp_server_error", errorName: error.name, errorMessage: error.message });
   });
 
-  const secondFactor = createLocalSecondFactor({
-    sender: mailbox,
-    logger,
-    clientId: options.clients.web.clientId,
-    userPoolId: options.cognito?.userPoolId ?? "us-east-1_LocalPool",
-    triggers,
-    ...(options.now ? { now: options.now } : {}),
-  });
   const interactions = createInteractionRoutes({
     provider,
     users,
     clientNames: { [options.clients.web.clientId]: webClientName },
     logger,
-    secondFactor,
   });
   const mailboxPage = createMailboxRoute({ issuer, mailbox });
   const oidc = provider.callback();
