@@ -2,8 +2,6 @@ export type { CognitoClientSettings, ExplicitAuthFlow } from "./client-settings.
 export { validateClientSettings } from "./client-settings.ts";
 export type { CognitoErrorType } from "./errors.ts";
 export { CognitoServiceError } from "./errors.ts";
-export type { HostedSecondFactorOptions, LocalCustomAuth, LocalCustomAuthResult } from "./hosted-second-factor.ts";
-export { createHostedSecondFactor } from "./hosted-second-factor.ts";
 export type { AuthChallengeTriggerOptions } from "./in-process-triggers.ts";
 export { createAuthChallengeTriggers } from "./in-process-triggers.ts";
 export type { CognitoIamOptions } from "./json-protocol.ts";

@@ -9,19 +9,15 @@ export interface DemoUser {
   readonly name: string;
   readonly email: string;
   readonly emailVerified: boolean;
-  /**
-   * Signs in with a one-time code after the password, through the same
-   * Define/Create/Verify triggers the user pool runs (Cognito custom auth).
-   */
-  readonly secondFactor?: boolean;
 }
 
 /**
  * The demo users of the local platform. Passwords can be changed with
  * `LOCAL_ALICE_PASSWORD` / `LOCAL_BOB_PASSWORD` / `LOCAL_CAROL_PASSWORD`;
  * the subs never change, so items stored under a user survive restarts.
- * Carol has the second factor: after her password the login page asks for
- * the code sent to the local mailbox (`/dev/mailbox` on the IdP).
+ * No user has a second factor of their own: in branded mode every user gets
+ * the emailed code through the Cognito API (codes in the local mailbox,
+ * `/dev/mailbox` on the IdP), and the hosted page asks for the password only.
  *
  * @example
  * const idp = await startIdp({ port: 3001, keysDir: ".local", clients, users: defaultDemoUsers() });
@@ -51,7 +47,6 @@ export function defaultDemoUsers(env: Record<string, string | undefined> = proce
       name: "Carol Chen",
       email: "carol@example.com",
       emailVerified: true,
-      secondFactor: true,
     },
   ];
 }

@@ -1,11 +1,14 @@
+export type { BackchannelLogoutRecord, BackchannelLogouts } from "./backchannel-logout.ts";
 export type { DemoUser } from "./demo-users.ts";
 export { defaultDemoUsers } from "./demo-users.ts";
+export type { IdentityDeclaration } from "./identity-settings.ts";
+export { cognitoWebClient, declaredIdentity } from "./identity-settings.ts";
 export type { IdpKeys, SigningJwk } from "./idp-keys.ts";
 export { loadOrCreateIdpKeys } from "./idp-keys.ts";
 export type { LocalMailbox } from "./mailbox.ts";
 export { createLocalMailbox } from "./mailbox.ts";
 export { createMailboxRoute, mailboxPath } from "./mailbox-route.ts";
-export type { IdpClients, M2mClientOptions, WebClientOptions } from "./provider-config.ts";
-export { itemsResource, itemsScopes } from "./provider-config.ts";
+export type { IdpClients, IdpProfile, M2mClientOptions, WebClientOptions } from "./provider-config.ts";
+export { itemsResource } from "./provider-config.ts";
 export type { IdpCognitoOptions, LocalIdp, StartIdpOptions } from "./start-idp.ts";
 export { startIdp } from "./start-idp.ts";

@@ -1,21 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { MAX_CODE_ATTEMPTS } from "@spa-bff/auth-challenge";
 import type { Logger } from "@spa-bff/core";
 import type Provider from "oidc-provider";
 import type { Interaction } from "oidc-provider";
-import type { LocalCustomAuth, LocalCustomAuthResult } from "../cognito/hosted-second-factor.ts";
-import { authenticateUser, type DemoUser, findUserBySub } from "./demo-users.ts";
-import {
-  codeExpiredMessage,
-  incorrectCodeMessage,
-  loginFailedMessage,
-  pageHeaders,
-  renderCodePage,
-  renderErrorPage,
-  renderLoginPage,
-  tooManyCodesMessage,
-} from "./pages.ts";
-import { cognitoAttributes } from "./second-factor.ts";
+import { authenticateUser, type DemoUser } from "./demo-users.ts";
+import { loginFailedMessage, pageHeaders, renderErrorPage, renderLoginPage } from "./pages.ts";
 
 const interactionPath = /^\/interaction\/([A-Za-z0-9_-]{1,64})$/;
 const maxFormBytes = 8 * 1024;
@@ -26,39 +14,6 @@ export interface InteractionRoutesOptions {
   /** Display names by client id, for "to continue to …". */
   readonly clientNames: Readonly<Record<string, string>>;
   readonly logger: Logger;
-  /** Runs the code step for users with `secondFactor` (Cognito's custom auth over the real triggers). */
-  readonly secondFactor: LocalCustomAuth;
-}
-
-/**
- * A second factor under way, kept in the interaction (server-side, bound to
- * the browser by oidc-provider's interaction cookie): the form carries only
- * the code, never who is signing in or which challenge it answers.
- */
-interface PendingSecondFactor {
-  readonly accountId: string;
-  readonly transaction: string;
-  readonly destination: string;
-  /** Wrong codes so far, to tell "too many" from "expired" when the flow fails. */
-  readonly wrong: number;
-}
-
-const pendingKey = "localSecondFactor";
-const maxCodeLength = 32;
-
-function pendingOf(interaction: Interaction): PendingSecondFactor | undefined {
-  const value = interaction.result?.[pendingKey];
-  if (typeof value !== "object" || value === null) return undefined;
-  const { accountId, transaction, destination, wrong } = value as Record<string, unknown>;
-  if (typeof accountId !== "string" || typeof transaction !== "string" || typeof destination !== "string" || typeof wrong !== "number") {
-    return undefined;
-  }
-  return { accountId, transaction, destination, wrong };
-}
-
-interface PageContext {
-  readonly action: string;
-  readonly clientName: string;
 }
 
 class FormTooLargeError extends Error {
@@ -124,69 +79,17 @@ async function grantMissing(provider: Provider, interaction: Interaction): Promi
 
 /**
  * The login interaction of the local IdP: `GET /interaction/:uid` shows
- * the sign-in form, `POST /interaction/:uid` checks the credentials. The
- * returned function answers `true` when it handled the request, so the
- * caller passes everything else to oidc-provider.
+ * the sign-in form, `POST /interaction/:uid` checks the password, and that
+ * is all: like Cognito's managed login, the hosted page never runs the
+ * custom challenge (Define/Create/Verify run only through the Cognito API's
+ * `InitiateAuth` with `CUSTOM_AUTH`, the branded sign-in). The returned
+ * function answers `true` when it handled the request, so the caller passes
+ * everything else to oidc-provider.
  */
 export function createInteractionRoutes(
   options: InteractionRoutesOptions,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  const { provider, users, clientNames, logger, secondFactor } = options;
-
-  async function storePending(req: IncomingMessage, res: ServerResponse, pending: PendingSecondFactor | undefined): Promise<void> {
-    await provider.interactionResult(req, res, pending ? { [pendingKey]: pending } : {}, { mergeWithLastSubmission: false });
-  }
-
-  /** After a correct password for a user with a second factor: send a code and ask for it. */
-  async function beginSecondFactor(req: IncomingMessage, res: ServerResponse, user: DemoUser, page: PageContext): Promise<void> {
-    const step = await secondFactor.begin({ username: user.username, userAttributes: cognitoAttributes(user), passwordVerified: true });
-    if (step.status !== "challenge") {
-      logger.info("second factor could not start", { event: "second_factor_failed", sub: user.sub });
-      sendPage(res, 401, renderLoginPage({ ...page, username: user.username, error: loginFailedMessage }));
-      return;
-    }
-    const destination = step.publicParameters.DESTINATION ?? "your email address";
-    await storePending(req, res, { accountId: user.sub, transaction: step.transaction, destination, wrong: 0 });
-    logger.info("second factor required", { event: "second_factor_required", sub: user.sub });
-    sendPage(res, 200, renderCodePage({ ...page, destination }));
-  }
-
-  async function answerSecondFactor(
-    req: IncomingMessage,
-    res: ServerResponse,
-    pending: PendingSecondFactor,
-    code: string,
-    page: PageContext,
-  ) {
-    const step: LocalCustomAuthResult = await secondFactor.answer(pending.transaction, code.trim().slice(0, maxCodeLength));
-    if (step.status === "success") {
-      logger.info("login succeeded", { event: "login_succeeded", sub: pending.accountId, secondFactor: true });
-      await provider.interactionFinished(req, res, { login: { accountId: pending.accountId } }, { mergeWithLastSubmission: false });
-      return;
-    }
-    const wrong = pending.wrong + 1;
-    if (step.status === "challenge") {
-      const destination = step.publicParameters.DESTINATION ?? pending.destination;
-      await storePending(req, res, { accountId: pending.accountId, transaction: step.transaction, destination, wrong });
-      logger.info("second factor incorrect", { event: "second_factor_incorrect", sub: pending.accountId, attempt: wrong });
-      sendPage(res, 401, renderCodePage({ ...page, destination, error: incorrectCodeMessage }));
-      return;
-    }
-    // The flow is over (too many wrong codes, or its step expired): start again at the password.
-    await storePending(req, res, undefined);
-    const tooMany = wrong >= MAX_CODE_ATTEMPTS;
-    logger.info("second factor failed", {
-      event: "second_factor_failed",
-      sub: pending.accountId,
-      reason: tooMany ? "too_many_codes" : "expired",
-    });
-    const username = findUserBySub(users, pending.accountId)?.username;
-    sendPage(
-      res,
-      401,
-      renderLoginPage({ ...page, ...(username ? { username } : {}), error: tooMany ? tooManyCodesMessage : codeExpiredMessage }),
-    );
-  }
+  const { provider, users, clientNames, logger } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
     const interaction = await provider.interactionDetails(req, res);
@@ -207,29 +110,18 @@ export function createInteractionRoutes(
       sendPage(res, 400, renderErrorPage("invalid_request", "This sign-in step is not supported."));
       return;
     }
-    const page: PageContext = { action, clientName };
-    const pending = pendingOf(interaction);
     if (req.method === "GET") {
-      sendPage(res, 200, pending ? renderCodePage({ ...page, destination: pending.destination }) : renderLoginPage(page));
+      sendPage(res, 200, renderLoginPage({ action, clientName }));
       return;
     }
 
     const form = await readForm(req);
-    const code = form.get("code");
-    if (pending && code !== null) {
-      await answerSecondFactor(req, res, pending, code, page);
-      return;
-    }
     const username = form.get("username") ?? "";
     const user = authenticateUser(users, username, form.get("password") ?? "");
     if (!user) {
       // No username in the log: people sometimes type their password into that field.
       logger.info("login failed", { event: "login_failed" });
       sendPage(res, 401, renderLoginPage({ action, clientName, username, error: loginFailedMessage }));
-      return;
-    }
-    if (user.secondFactor) {
-      await beginSecondFactor(req, res, user, page);
       return;
     }
     logger.info("login succeeded", { event: "login_succeeded", sub: user.sub });

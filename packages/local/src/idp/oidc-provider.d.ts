@@ -1,7 +1,7 @@
 /**
  * The slice of oidc-provider v9 (which ships no type declarations) that the
- * local IdP uses. Only what `provider-config.ts`, `interactions.ts` and
- * `start-idp.ts` touch is declared, so a wrong call still fails to compile.
+ * local IdP uses. Only what the files of this folder touch is declared, so
+ * a wrong call still fails to compile.
  */
 declare module "oidc-provider" {
   import type { IncomingMessage, ServerResponse } from "node:http";
@@ -10,6 +10,12 @@ declare module "oidc-provider" {
     readonly clientId: string;
     readonly clientName?: string;
     grantTypeAllowed(grantType: string): boolean;
+  }
+
+  /** oidc-provider's server-side browser session (the `_session` cookie names it). */
+  export interface OidcBrowserSession {
+    readonly accountId?: string;
+    destroy(): Promise<void>;
   }
 
   export interface OidcSession {
@@ -21,6 +27,16 @@ declare module "oidc-provider" {
     readonly kind: string;
     readonly accountId?: string;
     readonly clientId?: string;
+    readonly grantId?: string;
+  }
+
+  /** A stored (opaque) refresh token; `iat`/`exp` in epoch seconds. */
+  export interface OidcRefreshToken extends OidcToken {
+    readonly iat: number;
+    readonly exp: number;
+    /** Seconds until it expires. */
+    readonly remainingTTL: number;
+    readonly consumed?: unknown;
   }
 
   export interface OidcContext {
@@ -31,6 +47,8 @@ declare module "oidc-provider" {
     readonly result?: { readonly consent?: { readonly grantId?: string } };
     readonly requestParamScopes: Set<string>;
     readonly provider: Provider;
+    readonly route?: string;
+    readonly entities: { readonly RotatedRefreshToken?: OidcRefreshToken };
   }
 
   /** The Koa context oidc-provider passes to its configuration callbacks. */
@@ -42,6 +60,22 @@ declare module "oidc-provider" {
     readonly host: string;
     set(field: string, value: string): void;
   }
+
+  /** The Koa context of middleware added with `provider.use` (no `oidc` yet: it runs before the routes). */
+  export interface KoaContext {
+    readonly method: string;
+    readonly path: string;
+    readonly query: Readonly<Record<string, string | string[] | undefined>>;
+    readonly querystring: string;
+    readonly cookies: { set(name: string, value: string | null, options?: Record<string, unknown>): void };
+    body: unknown;
+    type: string;
+    status: number;
+    set(field: string, value: string): void;
+    redirect(url: string): void;
+  }
+
+  export type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 
   export interface InteractionPrompt {
     readonly name: string;
@@ -55,8 +89,6 @@ declare module "oidc-provider" {
     readonly params: Record<string, unknown>;
     readonly session?: { readonly accountId: string };
     readonly grantId?: string;
-    /** What was stored with `interactionResult`; the local IdP keeps its pending second factor here. */
-    readonly result?: Readonly<Record<string, unknown>>;
   }
 
   export interface InteractionResults {
@@ -92,6 +124,8 @@ declare module "oidc-provider" {
 
   export const errors: {
     InvalidTarget: new (description?: string) => Error;
+    InvalidScope: new (description: string, scope: string) => Error;
+    InvalidRequest: new (description: string) => Error;
   };
 
   export default class Provider {
@@ -100,6 +134,12 @@ declare module "oidc-provider" {
     proxy: boolean;
     readonly Grant: GrantConstructor;
     readonly Client: { find(clientId: string): Promise<OidcClient | undefined> };
+    readonly Session: { get(ctx: KoaContext): Promise<OidcBrowserSession> };
+    readonly RefreshToken: { find(value: string): Promise<OidcRefreshToken | undefined> };
+    /** The cookie name of a kind (`session` is the IdP session's). */
+    cookieName(kind: "session" | "interaction" | "resume"): string;
+    /** Koa middleware that runs before oidc-provider's own routes. */
+    use(middleware: KoaMiddleware): this;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
     interactionFinished(
@@ -108,14 +148,15 @@ declare module "oidc-provider" {
       result: InteractionResults,
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
-    /** Stores a result in the interaction (server-side) without answering; returns the resume URL. */
-    interactionResult(
-      req: IncomingMessage,
-      res: ServerResponse,
-      result: InteractionResults | Record<string, unknown>,
-      options?: { mergeWithLastSubmission?: boolean },
-    ): Promise<string>;
     on(event: "grant.success", listener: (ctx: KoaContextWithOIDC) => void): this;
     on(event: "server_error", listener: (ctx: KoaContextWithOIDC, error: Error) => void): this;
+    on(
+      event: "backchannel.success",
+      listener: (ctx: KoaContextWithOIDC, client: OidcClient, accountId: string, sid: string | undefined) => void,
+    ): this;
+    on(
+      event: "backchannel.error",
+      listener: (ctx: KoaContextWithOIDC, error: Error, client: OidcClient, accountId: string, sid: string | undefined) => void,
+    ): this;
   }
 }

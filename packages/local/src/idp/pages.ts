@@ -138,43 +138,6 @@ export function renderErrorPage(error: string, description: string | undefined):
   );
 }
 
-/** After a wrong code: the Create trigger has already sent a new one. */
-export const incorrectCodeMessage = "Incorrect code. Try again.";
-
-/** After the last allowed wrong code: the flow is over and starts again at the password. */
-export const tooManyCodesMessage = "Too many incorrect codes. Sign in again.";
-
-/** The code's step outlived its time (or was already used): the flow starts again at the password. */
-export const codeExpiredMessage = "Your sign-in code has expired. Sign in again.";
-
-export interface CodePageOptions {
-  /** Where the form posts: the interaction URL. */
-  readonly action: string;
-  readonly clientName: string;
-  /** The masked address the code went to, from the Create trigger's public parameters. */
-  readonly destination: string;
-  readonly error?: string;
-}
-
-/** The second step for users with a second factor: the one-time code, like Cognito's custom challenge. */
-export function renderCodePage(options: CodePageOptions): string {
-  const error = options.error ? `<p class="error" id="code-error" role="alert">${escapeHtml(options.error)}</p>` : "";
-  const describedBy = options.error ? "code-hint code-error" : "code-hint";
-  const invalid = options.error ? ' aria-invalid="true"' : "";
-  return layout(
-    "Enter your code",
-    `<h1>Enter your code</h1>
-<p id="code-hint">Enter the 6-digit code we sent to ${escapeHtml(options.destination)}</p>
-${error}
-<form method="post" action="${escapeHtml(options.action)}" novalidate>
-<label for="code">Verification code</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required aria-describedby="${describedBy}"${invalid} autofocus>
-<button type="submit">Verify</button>
-</form>
-<p>to continue to ${escapeHtml(options.clientName)}</p>`,
-  );
-}
-
 export interface MailboxEntry {
   readonly username: string;
   readonly to: string;
@@ -204,7 +167,7 @@ export function renderMailboxPage(entries: readonly MailboxEntry[]): string {
     .join("\n");
   const body =
     entries.length === 0
-      ? "<p>No codes sent yet. Sign in as a user with a second factor (carol) to get one.</p>"
+      ? "<p>No codes sent yet. Sign in on the branded sign-in page (any user) to get one.</p>"
       : `<table>
 <caption>Latest sign-in code per user</caption>
 <thead><tr><th scope="col">User</th><th scope="col">To</th><th scope="col">Code</th><th scope="col">Expires</th></tr></thead>

@@ -5,6 +5,7 @@ import { ConfigError } from "@spa-bff/core";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultDemoUsers } from "./demo-users.ts";
+import { declaredIdentity } from "./identity-settings.ts";
 import { type LocalIdp, type StartIdpOptions, startIdp } from "./start-idp.ts";
 
 const clients: StartIdpOptions["clients"] = {
@@ -21,10 +22,7 @@ interface Discovery {
   issuer: string;
   jwks_uri: string;
   token_endpoint: string;
-  revocation_endpoint: string;
-  end_session_endpoint: string;
   authorization_endpoint: string;
-  code_challenge_methods_supported: string[];
 }
 
 function basicAuth(id: string, secret: string): string {
@@ -52,16 +50,20 @@ describe("local IdP: discovery, JWKS and client credentials", () => {
     await idp.stop();
   });
 
-  it("publishes discovery metadata for its own loopback issuer", () => {
+  it("publishes Cognito's discovery document for its own loopback issuer: no end-session or revocation endpoint", () => {
     // Assess
     expect(idp.issuer).toBe(`http://127.0.0.1:${idp.port}`);
-    expect(discovery).toMatchObject({
+    expect(idp.profile).toBe("cognito");
+    expect(discovery).toEqual({
+      authorization_endpoint: `${idp.issuer}/oauth2/authorize`,
+      id_token_signing_alg_values_supported: ["RS256"],
       issuer: idp.issuer,
       jwks_uri: `${idp.issuer}/.well-known/jwks.json`,
+      response_types_supported: ["code"],
+      scopes_supported: ["openid", "email", "phone", "profile"],
+      subject_types_supported: ["public"],
       token_endpoint: `${idp.issuer}/oauth2/token`,
-      revocation_endpoint: `${idp.issuer}/oauth2/revoke`,
-      end_session_endpoint: `${idp.issuer}/session/end`,
-      code_challenge_methods_supported: ["S256"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     });
   });
 
@@ -85,7 +87,7 @@ describe("local IdP: discovery, JWKS and client credentials", () => {
 
     // Assess
     expect(response.status).toBe(200);
-    expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3600, scope: "items/read" });
+    expect(body).toMatchObject({ token_type: "Bearer", expires_in: declaredIdentity.m2mClient.accessTokenSeconds, scope: "items/read" });
     const { payload } = await jwtVerify(body.access_token, createRemoteJWKSet(new URL(discovery.jwks_uri)), { issuer: idp.issuer });
     expect(Object.keys(payload).sort()).toEqual(["aud", "client_id", "exp", "iat", "iss", "jti", "scope", "sub", "token_use"]);
     expect(payload).toMatchObject({ sub: "local-m2m", client_id: "local-m2m", token_use: "access", scope: "items/read" });
@@ -101,16 +103,21 @@ describe("local IdP: discovery, JWKS and client credentials", () => {
     expect(await response.json()).toMatchObject({ error: "invalid_client" });
   });
 
-  it("cuts an M2M token's scope to the items scopes", async () => {
+  it("refuses the M2M client a scope it is not given with invalid_scope, as Cognito does, and issues nothing", async () => {
+    // Prepare
+    const before = idp.grantCount("client_credentials");
+
     // Act
-    const response = await clientCredentialsToken(discovery.token_endpoint, "openid items/read items/write");
-    const body = (await response.json()) as { access_token: string; scope: string };
+    const write = await clientCredentialsToken(discovery.token_endpoint, "items/read items/write");
+    const openid = await clientCredentialsToken(discovery.token_endpoint, "openid items/read");
 
     // Assess
-    expect(response.status).toBe(200);
-    expect(body.scope).toBe("items/read items/write");
-    const { payload } = await jwtVerify(body.access_token, createRemoteJWKSet(new URL(discovery.jwks_uri)), { issuer: idp.issuer });
-    expect(payload.scope).toBe("items/read items/write");
+    expect(declaredIdentity.m2mClient.scopes).not.toContain("items/write");
+    expect(write.status).toBe(400);
+    expect(await write.json()).toMatchObject({ error: "invalid_scope" });
+    expect(openid.status).toBe(400);
+    expect(await openid.json()).toMatchObject({ error: "invalid_scope" });
+    expect(idp.grantCount("client_credentials")).toBe(before);
   });
 });
 
@@ -168,16 +175,17 @@ describe("local IdP: options", () => {
     await expect(starting).rejects.toMatchObject({ code: "config_invalid", message: expect.stringContaining('"0.0.0.0"') });
   });
 
-  it("defaults to the demo users alice, bob and carol (second factor), with passwords from the environment", () => {
+  it("defaults to the demo users alice, bob and carol, with passwords from the environment", () => {
     // Act
     const users = defaultDemoUsers({ LOCAL_ALICE_PASSWORD: "from-env", LOCAL_CAROL_PASSWORD: "carol-from-env" });
 
     // Assess
-    expect(users.map((user) => [user.username, user.name, user.email, user.secondFactor === true])).toEqual([
-      ["alice", "Alice Anderson", "alice@example.com", false],
-      ["bob", "Bob Brown", "bob@example.com", false],
-      ["carol", "Carol Chen", "carol@example.com", true],
+    expect(users.map((user) => [user.username, user.name, user.email])).toEqual([
+      ["alice", "Alice Anderson", "alice@example.com"],
+      ["bob", "Bob Brown", "bob@example.com"],
+      ["carol", "Carol Chen", "carol@example.com"],
     ]);
+    expect(users.every((user) => !("secondFactor" in user))).toBe(true);
     expect(users[0]?.password).toBe("from-env");
     expect(users[1]?.password).toBe("bob-demo-password");
     expect(users[2]?.password).toBe("carol-from-env");
@@ -187,6 +195,19 @@ describe("local IdP: options", () => {
 });
 
 describe("local IdP: configuration errors", () => {
+  it.each([
+    [{ profile: "oidc", loginMode: "branded" }, 'loginMode "branded" needs profile "cognito"'],
+    [{ backchannelLogoutUri: "http://localhost:3999/auth/backchannel-logout" }, 'backchannelLogoutUri needs profile "oidc"'],
+    [{ profile: "oidc", backchannelLogoutUri: "https://bff.example.com/auth/backchannel-logout" }, "Expected: a loopback http(s) URL"],
+  ] as const)("refuses options that do not go together: %o", async (extra, message) => {
+    // Act
+    const starting = startIdp({ port: 0, keysDir: null, clients, ...extra });
+
+    // Assess
+    await expect(starting).rejects.toThrow(ConfigError);
+    await expect(starting).rejects.toMatchObject({ code: "config_invalid", message: expect.stringContaining(message) });
+  });
+
   it("refuses a client configuration that oidc-provider rejects, naming the client", async () => {
     // Prepare
     const badClients = { ...clients, web: { ...clients.web, redirectUris: ["not a url"] } };

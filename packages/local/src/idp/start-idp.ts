@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { createServer, type RequestListener } from "node:http";
 import { ConfigError, createLogger, isLoopbackUrl } from "@spa-bff/core";
+import type { LoginMode } from "@spa-bff/core/infra";
 import Provider from "oidc-provider";
 import type { CognitoClientSettings } from "../cognito/client-settings.ts";
 import { createAuthChallengeTriggers } from "../cognito/in-process-triggers.ts";
@@ -8,14 +9,17 @@ import type { CognitoIamOptions } from "../cognito/json-protocol.ts";
 import { createLocalCognito, type LocalCognito } from "../cognito/local-cognito.ts";
 import type { CognitoTriggers } from "../cognito/triggers.ts";
 import { close, listen } from "../http/listen.ts";
+import { type BackchannelLogouts, recordBackchannelLogouts } from "./backchannel-logout.ts";
+import { createCognitoDiscovery } from "./cognito-discovery.ts";
+import { createCognitoLogout } from "./cognito-logout.ts";
 import { type DemoUser, defaultDemoUsers } from "./demo-users.ts";
+import { declaredIdentity, type IdentityDeclaration } from "./identity-settings.ts";
 import { loadOrCreateIdpKeys } from "./idp-keys.ts";
 import { createInteractionRoutes } from "./interactions.ts";
 import { createLocalMailbox, type LocalMailbox } from "./mailbox.ts";
 import { createMailboxRoute } from "./mailbox-route.ts";
 import { pageHeaders, renderErrorPage } from "./pages.ts";
-import { createProviderConfiguration, type IdpClients, webClientName } from "./provider-config.ts";
-import { createLocalSecondFactor } from "./second-factor.ts";
+import { createProviderConfiguration, type IdpClients, type IdpProfile, sessionCookieOptions, webClientName } from "./provider-config.ts";
 
 export interface StartIdpOptions {
   /** 0 picks a free port. */
@@ -27,11 +31,30 @@ export interface StartIdpOptions {
   readonly clients: IdpClients;
   /** Defaults to {@link defaultDemoUsers}. */
   readonly users?: readonly DemoUser[];
-  /** Defaults to 3600, like Cognito. */
-  readonly accessTokenTtlSeconds?: number;
-  /** Defaults to 30 days, like Cognito. */
-  readonly refreshTokenTtlSeconds?: number;
-  /** Epoch milliseconds for the second factor's codes (and the local Cognito's clock); injectable for tests. */
+  /**
+   * How users sign in on the stage this stands in for. `hosted` (default):
+   * the web client has the code flow on this IdP's login page. `branded`:
+   * it has no OAuth flow at all, so `/oauth2/authorize` refuses it and the
+   * only sign-in is the Cognito API's custom challenge (password, then the
+   * emailed code); needs the `cognito` profile.
+   */
+  readonly loginMode?: LoginMode;
+  /** Which provider this plays; see {@link IdpProfile}. Default `cognito`, what a stage deploys. */
+  readonly profile?: IdpProfile;
+  /**
+   * `oidc` profile: the web client's `backchannel_logout_uri` (the BFF's
+   * `<edge>/auth/backchannel-logout`), with `backchannel_logout_session_required`.
+   * Loopback only. Refused in the `cognito` profile: Cognito sends none.
+   */
+  readonly backchannelLogoutUri?: string;
+  /**
+   * The identity declaration the IdP follows (token lifetimes, rotation,
+   * scopes, OAuth flows per login mode). Default: the one every stage
+   * deploys (`@spa-bff/core/infra`); a test passes a changed copy to show
+   * the IdP follows it. There is no other way to change a lifetime.
+   */
+  readonly identity?: IdentityDeclaration;
+  /** Epoch milliseconds for the Cognito API and its triggers' codes; injectable for tests. */
   readonly now?: () => number;
   /**
    * Also serve the local Cognito user-pool API (`cognito-idp`) at `POST /`,
@@ -64,6 +87,8 @@ export interface LocalIdp {
   readonly issuer: string;
   readonly port: number;
   readonly users: DemoUser[];
+  readonly profile: IdpProfile;
+  readonly loginMode: LoginMode;
   /**
    * Where the second factor's codes go: `mailbox.latest("carol")?.code`,
    * also shown at `<issuer>/dev/mailbox`. Silent unless someone subscribes
@@ -72,6 +97,13 @@ export interface LocalIdp {
   readonly mailbox: LocalMailbox;
   /** The local Cognito API when started with `cognito`: its counters (`cognito.counters.refreshes`, …) are for tests. */
   readonly cognito: LocalCognito | undefined;
+  /** The logout tokens sent so far and their outcome (`oidc` profile; always none in the `cognito` profile). */
+  readonly backchannelLogouts: BackchannelLogouts;
+  /**
+   * A stored refresh token's times in epoch seconds, or `undefined` when it
+   * is unknown, spent or revoked; for tests (refresh tokens are opaque).
+   */
+  inspectRefreshToken(value: string): Promise<{ issuedAt: number; expiresAt: number } | undefined>;
   /** Closes the listener (and open connections) but keeps every grant, session and refresh token in memory. */
   stop(): Promise<void>;
   /** Listens again on the same port, with the same provider and state. */
@@ -82,8 +114,6 @@ export interface LocalIdp {
   on(event: "grant", listener: (grantType: string) => void): void;
   off(event: "grant", listener: (grantType: string) => void): void;
 }
-
-const defaultRefreshTokenTtlSeconds = 30 * 24 * 3600;
 
 async function assertClientValid(provider: Provider, clientId: string): Promise<void> {
   let found: unknown;
@@ -102,16 +132,34 @@ function issuerFor(host: string, port: number): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
+/** Checks the options that only make sense together; throws one `ConfigError` naming the problem. */
+function checkOptions(profile: IdpProfile, loginMode: LoginMode, backchannelLogoutUri: string | undefined): void {
+  if (profile === "oidc" && loginMode === "branded") {
+    throw new ConfigError('Invalid local IdP options: loginMode "branded" needs profile "cognito" (it is Cognito\'s custom challenge)');
+  }
+  if (backchannelLogoutUri === undefined) return;
+  if (profile !== "oidc") {
+    throw new ConfigError('Invalid local IdP options: backchannelLogoutUri needs profile "oidc" (Cognito sends no back-channel logout)');
+  }
+  if (!URL.canParse(backchannelLogoutUri) || !isLoopbackUrl(backchannelLogoutUri)) {
+    throw new ConfigError(`Invalid local IdP backchannelLogoutUri "${backchannelLogoutUri}". Expected: a loopback http(s) URL`);
+  }
+}
+
 /**
  * Starts the local OpenID Provider (oidc-provider) that stands in for the
- * Cognito user pool: discovery, JWKS, code flow with PKCE, refresh-token
- * rotation, revocation, RP-initiated logout, client credentials, and a
- * server-rendered login page for the demo users.
+ * Cognito user pool (or, with `profile: "oidc"`, a generic OpenID Provider):
+ * discovery, JWKS, code flow with PKCE, refresh-token rotation, revocation,
+ * client credentials and a server-rendered login page for the demo users,
+ * with every lifetime, scope and flow from the identity declaration. The
+ * `cognito` profile serves Cognito's `/logout`; the `oidc` profile serves
+ * RP-initiated logout and sends OIDC back-channel logout tokens.
  *
  * @example
  * const idp = await startIdp({
  *   port: 3001,
  *   keysDir: ".local",
+ *   loginMode: "hosted",
  *   clients: {
  *     web: { clientId: "local-web", clientSecret, redirectUris: ["http://localhost:3000/auth/callback"], postLogoutRedirectUris: ["http://localhost:3000/"] },
  *     m2m: { clientId: "local-m2m", clientSecret: m2mSecret },
@@ -121,6 +169,9 @@ function issuerFor(host: string, port: number): string {
  */
 export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
   const host = options.host ?? "127.0.0.1";
+  const profile = options.profile ?? "cognito";
+  const loginMode = options.loginMode ?? "hosted";
+  checkOptions(profile, loginMode, options.backchannelLogoutUri);
   if (!isLoopbackUrl(issuerFor(host, 1))) {
     throw new ConfigError(`Invalid local IdP host "${host}". Expected: a loopback address, since the local IdP serves plain http`);
   }
@@ -154,8 +205,10 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
         clients: options.clients,
         users,
         keys,
-        accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
-        refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? defaultRefreshTokenTtlSeconds,
+        identity: options.identity ?? declaredIdentity,
+        loginMode,
+        profile,
+        ...(options.backchannelLogoutUri ? { backchannelLogoutUri: options.backchannelLogoutUri } : {}),
       }),
     );
     // oidc-provider checks static clients on first use; check them now so a bad redirect URI fails the start.
@@ -190,20 +243,26 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     logger.error("identity provider error", { event: "idp_server_error", errorName: error.name, errorMessage: error.message });
   });
 
-  const secondFactor = createLocalSecondFactor({
-    sender: mailbox,
-    logger,
-    clientId: options.clients.web.clientId,
-    userPoolId: options.cognito?.userPoolId ?? "us-east-1_LocalPool",
-    triggers,
-    ...(options.now ? { now: options.now } : {}),
-  });
+  const backchannelLogouts = recordBackchannelLogouts(provider);
+  if (profile === "cognito") {
+    const web = options.clients.web;
+    provider.use(createCognitoDiscovery());
+    provider.use(
+      createCognitoLogout({
+        provider,
+        issuer,
+        clients: new Map([[web.clientId, { logoutUris: web.postLogoutRedirectUris, redirectUris: web.redirectUris }]]),
+        sessionCookie: sessionCookieOptions,
+        logger,
+      }),
+    );
+  }
+
   const interactions = createInteractionRoutes({
     provider,
     users,
     clientNames: { [options.clients.web.clientId]: webClientName },
     logger,
-    secondFactor,
   });
   const mailboxPage = createMailboxRoute({ issuer, mailbox });
   const oidc = provider.callback();
@@ -224,8 +283,15 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     issuer,
     port,
     users,
+    profile,
+    loginMode,
     mailbox,
     cognito,
+    backchannelLogouts,
+    inspectRefreshToken: async (value) => {
+      const token = await provider.RefreshToken.find(value).catch(() => undefined);
+      return token && !token.consumed ? { issuedAt: token.iat, expiresAt: token.exp } : undefined;
+    },
     stop: () => close(server),
     start: async () => {
       if (!server.listening) await listen(server, port, host, "Local IdP");
