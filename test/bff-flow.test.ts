@@ -79,7 +79,8 @@ describe("BFF over HTTP: the full browser flow", () => {
     const logoutUrl = new URL(out.json<{ logoutUrl: string }>().logoutUrl);
     expect(logoutUrl.origin).toBe(stack.platform.parts.idp.issuer);
     expect(logoutUrl.searchParams.get("client_id")).toBe(stack.platform.clients.web.clientId);
-    expect(logoutUrl.searchParams.get("post_logout_redirect_uri")).toBe(`${stack.app}/`);
+    expect(logoutUrl.pathname).toBe("/logout");
+    expect(logoutUrl.searchParams.get("logout_uri")).toBe(`${stack.app}/`);
     expect(logoutUrl.searchParams.has("id_token_hint")).toBe(false);
     expect(out.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
     expect(await stack.sessionCount()).toBe(before);

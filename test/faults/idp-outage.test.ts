@@ -2,13 +2,14 @@
  * Fault injection: the local IdP (a real oidc-provider server) stopped and
  * started on its port while the BFF runs behind the local edge.
  */
+import { webClient } from "@spa-bff/core/infra";
 import { appLogLines } from "@spa-bff/core/testing";
 import { startTestPlatform, type TestPlatform } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, login, loginUntilCallback, spaHeaders } from "../support/browser.ts";
 import { watchUnhandledRejections } from "../support/faults.ts";
 
-const ttl = 600;
+const ttl = webClient.accessTokenSeconds;
 const clock = { offset: 0 };
 const rejections = watchUnhandledRejections();
 let tp: TestPlatform;
@@ -16,7 +17,6 @@ let host: string;
 
 beforeAll(async () => {
   tp = await startTestPlatform({
-    accessTokenTtlSeconds: ttl,
     bffAdapters: () => ({ clock: () => Math.floor(Date.now() / 1000) + clock.offset }),
   });
   host = new URL(tp.app).hostname;
@@ -107,7 +107,8 @@ describe("the IdP is down", () => {
     expect(answer.status).toBe(200);
     const logoutUrl = new URL(answer.json<{ logoutUrl: string }>().logoutUrl);
     expect(logoutUrl.origin).toBe(new URL(tp.platform.urls.idp).origin);
-    expect(logoutUrl.searchParams.get("post_logout_redirect_uri")).toBe(`${tp.app}/`);
+    expect(logoutUrl.pathname).toBe("/logout");
+    expect(logoutUrl.searchParams.get("logout_uri")).toBe(`${tp.app}/`);
     expect(logoutUrl.searchParams.has("id_token_hint")).toBe(false);
     expect(answer.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
     expect(await tp.sessionCount()).toBe(before - 1);

@@ -143,7 +143,7 @@ describe("Host and X-Forwarded-* spoofing", () => {
     const answer = await browser.request(`${tp.app}/auth/logout`, { method: "POST", headers: { ...spaHeaders(tp.app), ...spoofed } });
     // Assess
     expect(answer.status).toBe(200);
-    expect(new URL(answer.json<{ logoutUrl: string }>().logoutUrl).searchParams.get("post_logout_redirect_uri")).toBe(`${tp.app}/`);
+    expect(new URL(answer.json<{ logoutUrl: string }>().logoutUrl).searchParams.get("logout_uri")).toBe(`${tp.app}/`);
   });
 
   it("refuses an API call whose Origin is another site even with the session cookie and X-CSRF: 403 cross_site_request", async () => {

@@ -10,13 +10,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BffAdapters, type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import { createLocalKeyProvider, defaultKeyContext } from "@spa-bff/bff/session";
-import { brandedTokenScopes, type FunctionId, type LoginMode, routeRules, tokenTiming, webClient } from "@spa-bff/core/infra";
-import type { CognitoClientSettings, ExplicitAuthFlow } from "./cognito/client-settings.ts";
+import { brandedTokenScopes, type FunctionId, type LoginMode, routeRules, tokenTiming } from "@spa-bff/core/infra";
 import type { CognitoTriggers, TriggerName } from "./cognito/triggers.ts";
 import { ensureTables, startDynamo } from "./dynamo/index.ts";
 import { type EdgeOptions, startEdge } from "./edge/index.ts";
 import { startGateway } from "./gateway/index.ts";
-import { type DemoUser, defaultDemoUsers, startIdp } from "./idp/index.ts";
+import { cognitoWebClient, type DemoUser, declaredIdentity, defaultDemoUsers, startIdp } from "./idp/index.ts";
 import { type Invoke, inProcess, type LocalFunctionLimits, type PoolEvent, type PoolStats, startLocalFunctions } from "./lambda/index.ts";
 import { startS3 } from "./s3/index.ts";
 import { startSes } from "./ses/index.ts";
@@ -41,7 +40,6 @@ export interface PlatformOptions {
   users?: DemoUser[];
   /** Extra BFF environment (timeouts, session limits) layered over the defaults. */
   bffEnv?: Record<string, string>;
-  accessTokenTtlSeconds?: number;
   /** Authorizer result cache of the local gateway, in seconds; default the stacks' (`tokenTiming.authorizerCacheSeconds`). */
   authorizerCacheTtlSeconds?: number;
   /** How many instances each function may have, when idle ones retire, test overrides of timeouts. */
@@ -157,21 +155,6 @@ function lambdaEnv(): Record<string, string> {
   };
 }
 
-/** The web client as the local Cognito API serves it: the stacks' settings for this login mode. */
-function cognitoWebClient(web: { clientId: string; clientSecret: string }, mode: LoginMode): CognitoClientSettings {
-  return {
-    clientId: web.clientId,
-    clientSecret: web.clientSecret,
-    explicitAuthFlows: webClient.explicitAuthFlows(mode) as readonly ExplicitAuthFlow[],
-    refreshTokenRotation: webClient.refreshTokenRotation,
-    accessTokenSeconds: webClient.accessTokenSeconds,
-    idTokenSeconds: webClient.idTokenSeconds,
-    refreshTokenSeconds: webClient.refreshTokenSeconds,
-    preventUserExistenceErrors: webClient.preventUserExistenceErrors,
-    enableTokenRevocation: webClient.enableTokenRevocation,
-  };
-}
-
 /** The user pool's triggers, each run by its deployed entry in a pool of instances, as Cognito invokes Lambda. */
 function poolTriggers(pools: ReturnType<typeof startLocalFunctions>): CognitoTriggers {
   return {
@@ -280,8 +263,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         web: { ...clients.web, redirectUris: [`${edge.url}/auth/callback`], postLogoutRedirectUris: [`${edge.url}/`] },
         m2m: clients.m2m,
       },
-      ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
-      cognito: { userPoolId: localUserPoolId, clients: [cognitoWebClient(clients.web, loginMode)], triggers: poolTriggers(triggerPools) },
+      loginMode,
+      cognito: {
+        userPoolId: localUserPoolId,
+        clients: [cognitoWebClient(declaredIdentity, loginMode, clients.web)],
+        triggers: poolTriggers(triggerPools),
+      },
     });
     stops.push(() => idp.stop());
     deliver = async (message) => idp.mailbox.send(message);
@@ -294,6 +281,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       OIDC_ISSUER: idp.issuer,
       OIDC_CLIENT_ID: clients.web.clientId,
       OIDC_CLIENT_SECRET: clients.web.clientSecret,
+      // Cognito's hosted /logout and /oauth2/revoke: its discovery lists neither (the IdP's cognito profile).
+      OIDC_LOGOUT_URL: `${idp.issuer}/logout`,
       APP_ORIGIN: edge.url,
       API_BASE_URL: options.apiBaseUrl ?? gateway.url,
       SESSION_TABLE: tableNames.Sessions,

@@ -15,7 +15,6 @@ import { type RecordingUpstream, startRecordingUpstream } from "./recording-upst
 export interface TestPlatformOptions {
   /** Extra BFF environment over the platform's (timeouts, body limits, session lifetimes). */
   bffEnv?: Record<string, string>;
-  accessTokenTtlSeconds?: number;
   /** What the proxy calls: the platform's private API (default), or a recording stand-in for the proxy's own tests. */
   upstream?: "api" | "recording";
   /**
@@ -23,7 +22,7 @@ export interface TestPlatformOptions {
    * KMS sealer), given the parsed config and the harness's session layer.
    */
   bffAdapters?: (config: BffConfig, layer: { sealer: Sealer; sessionStore: SessionStore }) => Partial<BffAdapters>;
-  platform?: Omit<PlatformOptions, "ports" | "dataDir" | "bffEnv" | "accessTokenTtlSeconds" | "spa" | "apiBaseUrl" | "bffAdapters">;
+  platform?: Omit<PlatformOptions, "ports" | "dataDir" | "bffEnv" | "spa" | "apiBaseUrl" | "bffAdapters">;
 }
 
 /** The local platform under test, with what tests inspect. */
@@ -66,7 +65,6 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     dataDir: null,
     spa: { kind: "none" },
     ...(options.bffEnv ? { bffEnv: options.bffEnv } : {}),
-    ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
     ...(upstream ? { apiBaseUrl: upstream.baseUrl } : {}),
     ...(options.bffAdapters
       ? {
