@@ -35,16 +35,17 @@ describe("Lambda bundles", () => {
 
   afterAll(() => rm(outDir, { recursive: true, force: true }));
 
-  it("keeps branded sign-in and S3 code out of the /api function entirely", () => {
+  it("keeps the branded sign-in (SRP) and S3 code out of the /api function entirely", () => {
     const { all } = packagesOf(api);
-    for (const name of [
-      "@aws-sdk/client-s3",
-      "@aws-sdk/client-sts",
-      "@aws-sdk/client-cognito-identity-provider",
-      "amazon-cognito-identity-js",
-    ]) {
+    for (const name of ["@aws-sdk/client-s3", "@aws-sdk/client-sts", "amazon-cognito-identity-js"]) {
       expect(all, name).not.toContain(name);
     }
+  });
+
+  it("loads the Cognito client only lazily, for a branded session's refresh", () => {
+    const { coldStart, all } = packagesOf(api);
+    expect(all).toContain("@aws-sdk/client-cognito-identity-provider");
+    expect(coldStart).not.toContain("@aws-sdk/client-cognito-identity-provider");
   });
 
   it("loads the OIDC client only lazily, for a token refresh", () => {

@@ -7,13 +7,14 @@ import { expectTypeOf } from "vitest";
 import type { AuthorizerContext } from "./index.ts";
 
 // The exact key set: a new key is a contract change, so it must fail here first.
-expectTypeOf<keyof AuthorizerContext>().toEqualTypeOf<"sub" | "clientId" | "scope" | "principalType" | "username">();
+expectTypeOf<keyof AuthorizerContext>().toEqualTypeOf<"sub" | "clientId" | "scope" | "principalType" | "username" | "exp">();
 expectTypeOf<AuthorizerContext>().toEqualTypeOf<{
   sub: string;
   clientId: string;
   scope: string;
   principalType: "user" | "machine";
   username?: string;
+  exp: string;
 }>();
 
 // principalType is a closed union, not any string.
@@ -21,12 +22,18 @@ expectTypeOf<AuthorizerContext["principalType"]>().toEqualTypeOf<"user" | "machi
 
 // username is optional: a machine token carries none.
 expectTypeOf<AuthorizerContext>().toHaveProperty("username").toEqualTypeOf<string | undefined>();
-expectTypeOf<{ sub: string; clientId: string; scope: string; principalType: "machine" }>().toExtend<AuthorizerContext>();
+expectTypeOf<{ sub: string; clientId: string; scope: string; principalType: "machine"; exp: string }>().toExtend<AuthorizerContext>();
 
 // Every value is a string, as API Gateway's context allows (it would drop or reject objects).
 expectTypeOf<AuthorizerContext[keyof AuthorizerContext]>().toEqualTypeOf<string | undefined>();
 
-export const machine: AuthorizerContext = { sub: "m2m-client", clientId: "m2m-client", scope: "items/read", principalType: "machine" };
+export const machine: AuthorizerContext = {
+  sub: "m2m-client",
+  clientId: "m2m-client",
+  scope: "items/read",
+  principalType: "machine",
+  exp: "1800000000",
+};
 
 export const user: AuthorizerContext = {
   sub: "0f1e",
@@ -34,6 +41,7 @@ export const user: AuthorizerContext = {
   scope: "openid items/read",
   principalType: "user",
   username: "alice",
+  exp: "1800000000",
 };
 
 export const unknownType: AuthorizerContext = {

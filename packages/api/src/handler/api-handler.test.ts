@@ -6,6 +6,8 @@ import { loadApiConfig } from "../config.ts";
 import { type ApiHandler, createApiHandler } from "./api-handler.ts";
 
 interface Caller {
+  /** Epoch seconds, as the authorizer passes the token's `exp` (default: ten minutes from now). */
+  exp?: string;
   sub: string;
   clientId: string;
   scope: string;
@@ -55,7 +57,7 @@ function apiEvent(
       requestId: "req-1",
       resourcePath: resource,
       httpMethod: method,
-      authorizer: caller === undefined ? null : { ...caller, principalId: caller.sub },
+      authorizer: caller === undefined ? null : { exp: String(Math.floor(Date.now() / 1000) + 600), ...caller, principalId: caller.sub },
     } as unknown as APIGatewayProxyEvent["requestContext"],
   };
 }
@@ -244,6 +246,15 @@ describe("items API handler", () => {
   it("answers 401 without an authorizer context", async () => {
     const result = await call(apiEvent(undefined, "GET", "/whoami"));
     expect(result).toEqual({ status: 401, body: { error: "unauthenticated", message: "No authorizer context" } });
+  });
+
+  it("refuses with 401 an authorizer answer (perhaps cached by API Gateway) whose token has expired", async () => {
+    // Prepare: the authorizer's cached answer outlived the token by a second
+    const expired = { ...alice, exp: String(Math.floor(Date.now() / 1000) - 1) };
+    // Act
+    const result = await call(apiEvent(expired, "GET", "/items"));
+    // Assess
+    expect(result).toEqual({ status: 401, body: { error: "unauthenticated", message: "The access token has expired" } });
   });
 
   it("answers 404 for an unknown route and 405 for a wrong method", async () => {

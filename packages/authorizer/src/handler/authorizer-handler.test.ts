@@ -76,9 +76,10 @@ describe("authorizer handler", () => {
     if (secret !== undefined) expect(JSON.stringify(warn.mock.calls)).not.toContain(secret);
   }
 
-  it("allows a valid user token and passes sub, clientId, scope, username and principalType on", async () => {
+  it("allows a valid user token and passes sub, clientId, scope, username, principalType and exp on", async () => {
     // Prepare
-    const token = await idp.sign(claims());
+    const signed = claims();
+    const token = await idp.sign(signed);
     // Act
     const result = await authorize(authorizerEvent("GET", "/items", `Bearer ${token}`));
     // Assess
@@ -89,17 +90,25 @@ describe("authorizer handler", () => {
       scope: "openid items/read items/write",
       username: "alice",
       principalType: "user",
+      exp: String(signed.exp),
     });
     expect(evaluatePolicy(result.policyDocument, `${arnPrefix}/GET/items`)).toBe(200);
   });
 
   it("marks a client-credentials token (sub is the client id, no username) as a machine", async () => {
     // Prepare
-    const token = await idp.sign(claims({ sub: "local-m2m", client_id: "local-m2m", username: undefined, scope: "items/read" }));
+    const signed = claims({ sub: "local-m2m", client_id: "local-m2m", username: undefined, scope: "items/read" });
+    const token = await idp.sign(signed);
     // Act
     const result = await authorize(authorizerEvent("GET", "/items", `Bearer ${token}`));
     // Assess
-    expect(result.context).toEqual({ sub: "local-m2m", clientId: "local-m2m", scope: "items/read", principalType: "machine" });
+    expect(result.context).toEqual({
+      sub: "local-m2m",
+      clientId: "local-m2m",
+      scope: "items/read",
+      principalType: "machine",
+      exp: String(signed.exp),
+    });
   });
 
   it("accepts a lower-case bearer scheme", async () => {

@@ -78,6 +78,7 @@ export function createAuthorizerHandler(config: AuthorizerConfig, deps: Partial<
       scope: claims.scopes.join(" "),
       principalType: claims.principalType,
       ...(claims.username === undefined ? {} : { username: claims.username }),
+      exp: String(claims.exp),
     });
   };
 }

@@ -37,6 +37,12 @@ export interface AuthorizerContext {
   principalType: "user" | "machine";
   /** Users only. */
   username?: string;
+  /**
+   * The token's `exp` (epoch seconds, as a string). API Gateway caches this
+   * answer by the Authorization header; the API refuses a cached answer
+   * whose token has expired, so no token outlives its `exp`.
+   */
+  exp: string;
 }
 
 /** Shapes the authorizer result. */

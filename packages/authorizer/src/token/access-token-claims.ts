@@ -8,6 +8,8 @@ export interface AccessTokenClaims {
   /** Present for users only; a client-credentials token has none. */
   readonly username: string | undefined;
   readonly principalType: "user" | "machine";
+  /** Epoch seconds after which the token is expired. */
+  readonly exp: number;
 }
 
 /** Thrown when a verified token lacks a claim the authorizer relies on. */
@@ -21,10 +23,11 @@ export class MissingClaimError extends Error {
  * Cognito (and the local IdP) shape client-credentials tokens.
  */
 export function toAccessTokenClaims(payload: JwtPayload): AccessTokenClaims {
-  const { sub, client_id: clientId, scope, username } = payload;
+  const { sub, client_id: clientId, scope, username, exp } = payload;
   if (typeof sub !== "string" || sub.length === 0) throw new MissingClaimError('The token has no "sub"');
   if (typeof clientId !== "string" || clientId.length === 0) throw new MissingClaimError('The token has no "client_id"');
+  if (typeof exp !== "number" || !Number.isFinite(exp)) throw new MissingClaimError('The token has no "exp"');
   const scopes = typeof scope === "string" ? scope.split(" ").filter((value) => value.length > 0) : [];
   const user = typeof username === "string" && username.length > 0 && sub !== clientId;
-  return { sub, clientId, scopes, username: user ? username : undefined, principalType: user ? "user" : "machine" };
+  return { sub, clientId, scopes, username: user ? username : undefined, principalType: user ? "user" : "machine", exp };
 }
