@@ -54,7 +54,7 @@ describe("packages/bff wiring", () => {
       /\/app\//,
       /\/config\.ts$/,
       /\/session\/(dynamo-session-store|kms-key-provider|local-key-provider|kms-sdk|sealer|sessions)\.ts$/,
-      /\/files\/(create-files|sts-credentials|static-credentials|file-storage|config)\.ts$/,
+      /\/files\/(create-files|sts-credentials|file-storage|config)\.ts$/,
       /\/signin\/(index|cognito-signin-client|rate-limiter|signin-service)\.ts$/,
       /\/auth\/oidc-client\.ts$/,
       /\/proxy\/upstream\.ts$/,

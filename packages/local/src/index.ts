@@ -1,4 +1,17 @@
 export type {
+  ArnResolver,
+  Decision,
+  LocalIam,
+  LocalIamOptions,
+  LocalResources,
+  LocalSts,
+  LocalStsOptions,
+  Principal,
+  SessionCredentials,
+  WebIdentityCredentials,
+} from "./aws/index.ts";
+export { createLocalIam, createStsHandler, grantsAllow, localAdminCredentials, localArnResolver, startLocalSts } from "./aws/index.ts";
+export type {
   CognitoClientSettings,
   CognitoCounters,
   CognitoIamOptions,

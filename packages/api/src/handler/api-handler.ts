@@ -42,7 +42,12 @@ export function createApiHandler(config: ApiConfig, deps: Partial<ApiDeps> = {})
       new DynamoDBClient({
         region: config.region,
         ...(config.dynamoEndpoint
-          ? { endpoint: config.dynamoEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+          ? {
+              endpoint: config.dynamoEndpoint,
+              // The function's own role credentials from its environment (as Lambda and the local platform's instances set
+              // them), so the local DynamoDB holds it to its grants; the local administrator's only when there are none.
+              ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
+            }
           : {}),
       }),
       config.itemsTable,

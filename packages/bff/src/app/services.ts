@@ -118,8 +118,11 @@ function createDynamoClient(config: BffConfig): DynamoDBClient {
     ...(config.dynamodbEndpoint
       ? {
           endpoint: config.dynamodbEndpoint,
-          region: config.region ?? "local",
-          credentials: { accessKeyId: "local", secretAccessKey: "local" },
+          // The local DynamoDB checks SigV4 in the region of the local account, like DynamoDB.
+          region: config.region ?? process.env.AWS_REGION ?? "us-east-1",
+          // The function's own role credentials, which the local platform puts in its environment as Lambda does, so the
+          // local DynamoDB holds it to its grants; the local administrator's only when there are none (handlers built in tests).
+          ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
         }
       : {}),
   });

@@ -2,7 +2,6 @@ import type { STSClient } from "@aws-sdk/client-sts";
 import type { FilesConfig } from "./config.ts";
 import type { CredentialsProvider } from "./credentials.ts";
 import { createFileStorage, type FileStorage } from "./file-storage.ts";
-import { createStaticCredentialsProvider } from "./static-credentials.ts";
 import { createStsCredentialsProvider } from "./sts-credentials.ts";
 
 /** The two halves the BFF's file routes need. */
@@ -12,8 +11,8 @@ export interface Files {
 }
 
 /**
- * Builds the storage and the credentials provider from {@link FilesConfig}:
- * STS federation when a role is configured, fixed local credentials otherwise.
+ * Builds the storage and the STS credentials provider from {@link FilesConfig}:
+ * the local platform's S3 and STS when their endpoints are set, AWS's otherwise.
  *
  * @example
  * const files = createFiles(loadFilesConfig(process.env));
@@ -24,13 +23,11 @@ export function createFiles(config: FilesConfig, deps: { stsClient?: STSClient }
     region: config.region,
     ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
   });
-  const credentials =
-    config.credentials.kind === "sts"
-      ? createStsCredentialsProvider({
-          roleArn: config.credentials.roleArn,
-          region: config.region,
-          ...(deps.stsClient ? { client: deps.stsClient } : {}),
-        })
-      : createStaticCredentialsProvider(config.credentials);
+  const credentials = createStsCredentialsProvider({
+    roleArn: config.roleArn,
+    region: config.region,
+    ...(config.stsEndpoint ? { endpoint: config.stsEndpoint } : {}),
+    ...(deps.stsClient ? { client: deps.stsClient } : {}),
+  });
   return { storage, credentials };
 }

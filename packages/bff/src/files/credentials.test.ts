@@ -6,7 +6,6 @@ import {
   type FileCredentials,
   resolveCredentials,
 } from "./credentials.ts";
-import { createStaticCredentialsProvider } from "./static-credentials.ts";
 
 const creds = (expiresAt: number): FileCredentials => ({
   accessKeyId: "AKIA",
@@ -50,18 +49,6 @@ describe("credentialsStillValid", () => {
     const results = [credentialsStillValid(undefined, 0), credentialsStillValid(creds(Number.NaN), 0)];
     // Assess
     expect(results).toEqual([false, false]);
-  });
-});
-
-describe("createStaticCredentialsProvider", () => {
-  it("hands out the fixed keys with an STS-like lifetime from now", async () => {
-    // Prepare
-    const provider = createStaticCredentialsProvider({ accessKeyId: "S3RVER", secretAccessKey: "S3RVER" });
-    // Act
-    const result = await provider.getCredentials({ sub: "alice", idToken: "ignored", now: 5_000 });
-    // Assess
-    expect(result).toEqual({ accessKeyId: "S3RVER", secretAccessKey: "S3RVER", expiresAt: 5_900 });
-    expect(credentialsStillValid(result, 5_000)).toBe(true);
   });
 });
 

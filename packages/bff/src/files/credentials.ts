@@ -6,7 +6,7 @@
 export interface FileCredentials {
   accessKeyId: string;
   secretAccessKey: string;
-  /** Present for STS credentials; absent for local static ones. */
+  /** STS's session token: always set by STS; optional in the type because the session codec accepts sets stored without one. */
   sessionToken?: string;
   /** Epoch seconds at which the credentials stop working. */
   expiresAt: number;
@@ -24,8 +24,7 @@ export interface CredentialsRequest {
 
 /**
  * Obtains AWS credentials scoped to one user: STS `AssumeRoleWithWebIdentity`
- * in AWS ({@link createStsCredentialsProvider}), fixed local credentials on
- * the local platform ({@link createStaticCredentialsProvider}).
+ * (`createStsCredentialsProvider`), against AWS's STS or the local platform's.
  */
 export interface CredentialsProvider {
   getCredentials(request: CredentialsRequest): Promise<FileCredentials>;

@@ -1,5 +1,5 @@
 export type { FilesConfig } from "./config.ts";
-export { loadFilesConfig, localS3Credentials } from "./config.ts";
+export { loadFilesConfig } from "./config.ts";
 export { allowedContentTypes, assertAllowedContentType } from "./content-type.ts";
 export type { Files } from "./create-files.ts";
 export { createFiles } from "./create-files.ts";
@@ -10,8 +10,6 @@ export type { DownloadUrl, FileStorage, FileStorageOptions, StoredFile, UploadIn
 export { createFileStorage, maxListedFiles, presignedUrlSeconds } from "./file-storage.ts";
 export type { ObjectKeyParts } from "./object-key.ts";
 export { assertOwnedKey, assertSafeSub, createObjectKey, parseObjectKey, uploadsRoot, userPrefix } from "./object-key.ts";
-export type { StaticCredentials } from "./static-credentials.ts";
-export { createStaticCredentialsProvider } from "./static-credentials.ts";
 export type { StsCredentialsOptions } from "./sts-credentials.ts";
 export { createStsCredentialsProvider, federatedSessionSeconds, roleSessionName } from "./sts-credentials.ts";
 export type { UploadRequest } from "./upload-request.ts";

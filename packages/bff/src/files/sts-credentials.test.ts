@@ -1,5 +1,5 @@
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { ForbiddenError, UnauthenticatedError, UpstreamError } from "@spa-bff/core";
+import { ConfigError, ForbiddenError, UnauthenticatedError, UpstreamError } from "@spa-bff/core";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createStsCredentialsProvider, roleSessionName } from "./sts-credentials.ts";
@@ -112,6 +112,16 @@ describe("createStsCredentialsProvider", () => {
     // Assess
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ message: "STS answered without credentials" });
+  });
+});
+
+describe("createStsCredentialsProvider options", () => {
+  it("refuses an STS endpoint that is not on loopback", () => {
+    // Act
+    const act = () => createStsCredentialsProvider({ roleArn, endpoint: "https://sts.example.com" });
+    // Assess
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow('Invalid STS endpoint "https://sts.example.com". Expected: a loopback URL (the local STS); leave unset in AWS');
   });
 });
 

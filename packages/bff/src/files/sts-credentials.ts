@@ -1,5 +1,5 @@
 import { AssumeRoleWithWebIdentityCommand, type AssumeRoleWithWebIdentityCommandOutput, STSClient } from "@aws-sdk/client-sts";
-import { ErrorCodes, ForbiddenError, UnauthenticatedError, UpstreamError } from "@spa-bff/core";
+import { ConfigError, ErrorCodes, ForbiddenError, isLoopbackUrl, UnauthenticatedError, UpstreamError } from "@spa-bff/core";
 import type { CredentialsProvider, FileCredentials } from "./credentials.ts";
 
 /** STS's shortest lifetime: a stolen set is worth little, and the BFF renews them from the session's ID token. */
@@ -9,6 +9,8 @@ export interface StsCredentialsOptions {
   /** The federated role; its trust policy requires the IdP's audience (the web client id). */
   roleArn: string;
   region?: string;
+  /** The local STS (loopback only). Leave unset in AWS. */
+  endpoint?: string;
   /** An existing client (tests pass one; Lambda reuses one per container). */
   client?: STSClient;
   durationSeconds?: number;
@@ -45,7 +47,12 @@ export function roleSessionName(sub: string): string {
  * const creds = await provider.getCredentials({ sub, idToken, now });
  */
 export function createStsCredentialsProvider(options: StsCredentialsOptions): CredentialsProvider {
-  const client = options.client ?? new STSClient(options.region ? { region: options.region } : {});
+  if (options.endpoint !== undefined && !isLoopbackUrl(options.endpoint)) {
+    throw new ConfigError(`Invalid STS endpoint "${options.endpoint}". Expected: a loopback URL (the local STS); leave unset in AWS`);
+  }
+  const client =
+    options.client ??
+    new STSClient({ ...(options.region ? { region: options.region } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
   const durationSeconds = options.durationSeconds ?? federatedSessionSeconds;
   return {
     async getCredentials({ sub, idToken }): Promise<FileCredentials> {

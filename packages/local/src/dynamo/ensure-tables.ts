@@ -62,7 +62,7 @@ export async function createTables(endpoint: string, definitions: Readonly<Recor
   const client = new DynamoDBClient({
     endpoint,
     region: process.env.AWS_REGION || "us-east-1",
-    // dynalite checks no signature; fixed credentials keep the SDK from looking for real ones.
+    // The local account's administrator keys: allowed everything by the IAM front (if any), and never real ones.
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   try {

@@ -1,9 +1,11 @@
 import { mkdir } from "node:fs/promises";
-import { Server } from "node:http";
+import { createServer, Server } from "node:http";
 import { join } from "node:path";
 import { ConfigError, isLoopbackUrl } from "@spa-bff/core";
 import dynalite from "dynalite";
-import { listen } from "../http/listen.ts";
+import { createDynamoIamProxy } from "../aws/dynamo-iam-proxy.ts";
+import type { LocalIam } from "../aws/local-iam.ts";
+import { close, listen } from "../http/listen.ts";
 import { closeDynaliteIterators } from "./iterator-leak-fix.ts";
 
 export interface StartDynamoOptions {
@@ -13,6 +15,14 @@ export interface StartDynamoOptions {
   readonly host?: string;
   /** Parent folder of the LevelDB store `<dataDir>/dynamodb`, kept between runs; null keeps data in memory. */
   readonly dataDir: string | null;
+  /**
+   * Check every request as DynamoDB does: its SigV4 signature with this
+   * account's keys, and its action on each table or index against the key's
+   * grants. The endpoint is then a checking front, and dynalite listens on
+   * another loopback port that only the front calls. Without it, dynalite
+   * answers directly and accepts any signature.
+   */
+  readonly iam?: LocalIam;
 }
 
 /** A running local DynamoDB (dynalite). */
@@ -50,24 +60,10 @@ export async function startDynamo(options: StartDynamoOptions): Promise<LocalDyn
     await mkdir(path, { recursive: true, mode: 0o700 });
   }
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+  const iam = options.iam;
+  if (iam) return startCheckedDynamo(server, path, host, options.port, iam);
   const port = await listen(server, options.port, host, "Local DynamoDB");
-
-  const stop = () =>
-    new Promise<void>((resolve, reject) => {
-      if (!server.listening) {
-        resolve();
-        return;
-      }
-      const done = (error?: Error) => (error ? reject(error) : resolve());
-      if (path) {
-        // dynalite's close() also closes LevelDB (releasing its lock) and its listen() reopens it.
-        server.close(done);
-      } else {
-        // dynalite's close() would drop an in-memory store, so close only the listener.
-        Server.prototype.close.call(server, done);
-      }
-      server.closeAllConnections();
-    });
+  const stop = () => stopDynalite(server, path);
 
   return {
     endpoint: endpointFor(host, port),
@@ -77,4 +73,53 @@ export async function startDynamo(options: StartDynamoOptions): Promise<LocalDyn
       if (!server.listening) await listen(server, port, host, "Local DynamoDB");
     },
   };
+}
+
+/** dynalite on a free loopback port, and the IAM-checking front on the asked one. */
+async function startCheckedDynamo(
+  server: Server,
+  path: string | undefined,
+  host: string,
+  askedPort: number,
+  iam: LocalIam,
+): Promise<LocalDynamo> {
+  let innerPort = await listen(server, 0, host, "Local DynamoDB (behind IAM)");
+  const front = createServer(createDynamoIamProxy({ iam, upstream: () => ({ host, port: innerPort }) }));
+  let port: number;
+  try {
+    port = await listen(front, askedPort, host, "Local DynamoDB");
+  } catch (error) {
+    await stopDynalite(server, path);
+    throw error;
+  }
+  return {
+    endpoint: endpointFor(host, port),
+    port,
+    stop: async () => {
+      await close(front);
+      await stopDynalite(server, path);
+    },
+    start: async () => {
+      if (!server.listening) innerPort = await listen(server, innerPort, host, "Local DynamoDB (behind IAM)");
+      if (!front.listening) await listen(front, port, host, "Local DynamoDB");
+    },
+  };
+}
+
+function stopDynalite(server: Server, path: string | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    const done = (error?: Error) => (error ? reject(error) : resolve());
+    if (path) {
+      // dynalite's close() also closes LevelDB (releasing its lock) and its listen() reopens it.
+      server.close(done);
+    } else {
+      // dynalite's close() would drop an in-memory store, so close only the listener.
+      Server.prototype.close.call(server, done);
+    }
+    server.closeAllConnections();
+  });
 }

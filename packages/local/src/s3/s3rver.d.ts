@@ -27,6 +27,8 @@ declare module "s3rver" {
     req: IncomingMessage;
     res: ServerResponse;
     method: string;
+    /** The raw query string (without `?`); setting it rewrites the request's URL. */
+    querystring: string;
     status: number;
     type: string;
     body: unknown;

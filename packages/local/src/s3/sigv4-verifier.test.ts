@@ -192,7 +192,7 @@ describe("verifySigV4 with an Authorization header", () => {
     // Act
     const result = verifySigV4(request, secrets, new Date(Date.now() + 16 * 60 * 1000));
     // Assess
-    expect(result).toMatchObject({ ok: false, code: "AccessDenied" });
+    expect(result).toMatchObject({ ok: false, code: "RequestTimeTooSkewed" });
   });
 });
 

@@ -20,7 +20,7 @@ export type VerifyResult =
   | { ok: true; accessKeyId: string }
   | {
       ok: false;
-      code: "AccessDenied" | "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "AuthorizationQueryParametersError";
+      code: "AccessDenied" | "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "AuthorizationQueryParametersError" | "RequestTimeTooSkewed";
       message: string;
     };
 
@@ -81,7 +81,11 @@ export function verifySigV4(request: SignedRequest, secretFor: (accessKeyId: str
       return { ok: false, code: "AccessDenied", message: "x-amz-date and x-amz-content-sha256 are required" };
     }
     if (Math.abs(now.getTime() - signedAt) > 15 * 60 * 1000) {
-      return { ok: false, code: "AccessDenied", message: "The difference between the request time and the current time is too large" };
+      return {
+        ok: false,
+        code: "RequestTimeTooSkewed",
+        message: "The difference between the request time and the current time is too large.",
+      };
     }
   }
   if (!credential || !signedHeaders || !signature || !amzDate || !payloadHash) return queryError("Incomplete SigV4 parameters");

@@ -1,13 +1,16 @@
+import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import S3rver, { type S3rverMiddleware } from "s3rver";
+import S3rver, { type S3rverContext, type S3rverMiddleware } from "s3rver";
+import { type LocalIam, localAdminCredentials } from "../aws/local-iam.ts";
+import { checkS3Request, type S3Refusal } from "../aws/s3-iam-check.ts";
 import { close, listen } from "../http/listen.ts";
 import { corsConfiguration } from "./cors-configuration.ts";
-import { verifySigV4 } from "./sigv4-verifier.ts";
+import { type SignedRequest, verifySigV4 } from "./sigv4-verifier.ts";
 
-/** s3rver's built-in account. The local BFF signs with these instead of STS credentials. */
+/** s3rver's built-in account: the only key a local S3 without `iam` accepts. */
 export const localS3Credentials = Object.freeze({ accessKeyId: "S3RVER", secretAccessKey: "S3RVER" });
 
 export interface StartS3Options {
@@ -19,6 +22,14 @@ export interface StartS3Options {
   bucket: string;
   /** The SPA's origin, the only one the bucket's CORS rule allows. */
   corsOrigin: string;
+  /**
+   * Resolve each request's key through the local account and authorize it
+   * as S3 would: web-identity sessions of the files role only under their
+   * own `uploads/<sub>/`, expired sessions refused (`ExpiredToken`), the
+   * administrator (`local`/`local`, then `credentials`) everything. Without
+   * it, only s3rver's built-in key is accepted, for everything.
+   */
+  iam?: LocalIam;
 }
 
 export interface LocalS3 {
@@ -26,6 +37,7 @@ export interface LocalS3 {
   readonly endpoint: string;
   readonly bucket: string;
   readonly port: number;
+  /** Keys allowed everything: the administrator's with `iam`, s3rver's built-in ones without. */
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
   /** The folder objects are kept in while running (`null` once a temporary one is removed). */
   readonly directory: string | null;
@@ -39,9 +51,11 @@ export interface LocalS3 {
  * accepts any V4 signature, so without this a presigned URL's bound
  * content-type and content-length would not be enforced locally. Unsigned
  * requests (other than CORS preflights) are refused, as on a private bucket.
+ * With `iam`, each request's key is resolved through the local account and
+ * its actions authorized as S3 would (see `checkS3Request`).
  *
  * @example
- * const s3 = await startS3({ port: 0, dataDir: null, bucket: "local-files", corsOrigin: "http://localhost:3000" });
+ * const s3 = await startS3({ port: 0, dataDir: null, bucket: "local-files", corsOrigin: "http://localhost:3000", iam });
  * // S3_ENDPOINT=s3.endpoint FILES_BUCKET=s3.bucket
  * await s3.stop();
  */
@@ -66,7 +80,7 @@ export async function startS3(options: StartS3Options): Promise<LocalS3> {
       configureBuckets: [{ name: options.bucket, configs: [cors] }],
     });
     // Koa runs its stack in order: this check comes before s3rver's routes and its own (V2-only) signature check.
-    instance.middleware.unshift(signatureCheck(new URL(options.corsOrigin).origin));
+    instance.middleware.unshift(requestCheck(new URL(options.corsOrigin).origin, options.iam));
     // s3rver's own run() passes a callback to server.listen, which never sees
     // an EADDRINUSE (the process would hang); its handler goes on our server.
     const http = createServer(instance.callback());
@@ -104,25 +118,36 @@ export async function startS3(options: StartS3Options): Promise<LocalS3> {
       return directory;
     },
     // A fresh object: the AWS SDK annotates the credentials it is given, which a frozen one would refuse.
-    credentials: { ...localS3Credentials },
+    credentials: { ...(options.iam ? localAdminCredentials : localS3Credentials) },
     stop,
     start,
   };
 }
 
-function signatureCheck(corsOrigin: string): S3rverMiddleware {
+/** Without IAM: a valid signature of s3rver's built-in key is enough. */
+function staticKeyCheck(request: SignedRequest, now: Date): S3Refusal | undefined {
+  const result = verifySigV4(
+    request,
+    (accessKeyId) => (accessKeyId === localS3Credentials.accessKeyId ? localS3Credentials.secretAccessKey : undefined),
+    now,
+  );
+  if (result.ok) return undefined;
+  return { status: result.code === "AuthorizationQueryParametersError" ? 400 : 403, code: result.code, message: result.message };
+}
+
+function requestCheck(corsOrigin: string, iam: LocalIam | undefined): S3rverMiddleware {
   return async (ctx, next) => {
     // A CORS preflight carries no credentials; s3rver's CORS rule answers it.
     if (ctx.method === "OPTIONS") return next();
-    const result = verifySigV4(
-      { method: ctx.method, url: ctx.req.url ?? "/", headers: ctx.req.headers },
-      (accessKeyId) => (accessKeyId === localS3Credentials.accessKeyId ? localS3Credentials.secretAccessKey : undefined),
-      new Date(),
-    );
-    if (result.ok) return next();
-    ctx.status = result.code === "AuthorizationQueryParametersError" ? 400 : 403;
+    const request = { method: ctx.method, url: ctx.req.url ?? "/", headers: ctx.req.headers };
+    const refusal = iam ? checkS3Request(iam, request, new Date()) : staticKeyCheck(request, new Date());
+    if (!refusal) {
+      if (iam) handToS3rverAccount(ctx);
+      return next();
+    }
+    ctx.status = refusal.status;
     ctx.type = "application/xml";
-    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${result.code}</Code><Message>${result.message}</Message></Error>`;
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${escapeXml(refusal.message)}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
     // The request body (an upload) is not read; the connection must not be reused for the rest of it.
     ctx.set("Connection", "close");
     // S3 sends its CORS headers on errors too, so the SPA can read the 403 instead of seeing a network error.
@@ -131,4 +156,23 @@ function signatureCheck(corsOrigin: string): S3rverMiddleware {
       ctx.set("Vary", "Origin");
     }
   };
+}
+
+/**
+ * s3rver looks a V4 key up in its own account list (it knows only `S3RVER`)
+ * and computes nothing. Once IAM has accepted the request, its key id is
+ * swapped for s3rver's built-in one, so s3rver serves it as an authenticated
+ * request (response-header overrides such as a download's
+ * `response-content-disposition` need that) without a second key list.
+ */
+function handToS3rverAccount(ctx: S3rverContext): void {
+  const builtIn = localS3Credentials.accessKeyId;
+  const authorization = ctx.req.headers.authorization;
+  if (typeof authorization === "string")
+    ctx.req.headers.authorization = authorization.replace(/Credential=[^/,\s]+\//, `Credential=${builtIn}/`);
+  else ctx.querystring = ctx.querystring.replace(/(^|&)X-Amz-Credential=[^&]*?(%2F|\/)/i, `$1X-Amz-Credential=${builtIn}$2`);
+}
+
+function escapeXml(value: string): string {
+  return value.replace(/[<>&]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

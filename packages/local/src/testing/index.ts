@@ -6,3 +6,5 @@ export type { TestPlatform, TestPlatformOptions } from "./platform.ts";
 export { startTestPlatform } from "./platform.ts";
 export type { RecordingUpstream, UpstreamRequest } from "./recording-upstream.ts";
 export { binaryPayload, startRecordingUpstream } from "./recording-upstream.ts";
+export type { TestIssuer } from "./test-issuer.ts";
+export { startTestIssuer } from "./test-issuer.ts";
