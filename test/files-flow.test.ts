@@ -189,22 +189,28 @@ describe("direct uploads through the BFF and the local S3", () => {
   });
 
   it("never puts S3 credentials in an answer, a log line or the stored session", async () => {
-    // Prepare
-    const secret = platform.parts.s3.credentials.secretAccessKey;
+    // Prepare: every set of credentials the local STS issued to the BFF in this file.
+    const issued = platform.parts.iam.issuedWebIdentityCredentials();
+    const secrets = issued.flatMap((credentials) => [credentials.secretAccessKey, credentials.sessionToken]);
     // Act
     const items = (await tp.dynamodb.send(new ScanCommand({ TableName: platform.tables.Sessions, ConsistentRead: true }))).Items ?? [];
     // Assess
+    expect(issued.length).toBeGreaterThan(0);
     expect(answers.length).toBeGreaterThan(10);
     for (const answer of answers) {
-      // A presigned URL names the access key id (X-Amz-Credential) by design; nothing else may.
+      // A presigned URL names the access key id (X-Amz-Credential) and carries the session token by design, as in AWS; nothing else may.
       const withoutUrls = answer.body.replace(/"url":"[^"]*"/g, '"url":""');
-      expect(withoutUrls).not.toContain(secret);
-      expect(withoutUrls).not.toMatch(/secretAccessKey|sessionToken|fileCredentials|idToken/);
-      expect(answer.body).not.toContain("X-Amz-Security-Token");
+      for (const secret of secrets) expect(withoutUrls).not.toContain(secret);
+      expect(withoutUrls).not.toMatch(/secretAccessKey|sessionToken|fileCredentials|idToken|X-Amz-Security-Token/);
+      for (const { secretAccessKey } of issued) expect(answer.body).not.toContain(secretAccessKey);
     }
     expect(appLogLines.length).toBeGreaterThan(0);
-    for (const line of appLogLines) expect(line).not.toContain(secret);
+    for (const line of appLogLines) for (const secret of secrets) expect(line).not.toContain(secret);
     expect(items.length).toBeGreaterThan(0);
-    for (const item of items) expect(JSON.stringify(item)).not.toMatch(new RegExp(`${secret}|secretAccessKey`));
+    for (const item of items) {
+      const stored = JSON.stringify(item);
+      expect(stored).not.toMatch(/secretAccessKey/);
+      for (const secret of secrets) expect(stored).not.toContain(secret);
+    }
   });
 });

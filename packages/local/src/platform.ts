@@ -10,7 +10,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BffAdapters, type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import { createLocalKeyProvider, defaultKeyContext } from "@spa-bff/bff/session";
-import { brandedTokenScopes, type FunctionId, type LoginMode, routeRules, tokenTiming } from "@spa-bff/core/infra";
+import { brandedTokenScopes, type FunctionId, functions, type LoginMode, routeRules, tokenTiming } from "@spa-bff/core/infra";
+import { createLocalIam, type LocalIam, type LocalSts, localAdminCredentials, localArnResolver, startLocalSts } from "./aws/index.ts";
 import type { CognitoTriggers, TriggerName } from "./cognito/triggers.ts";
 import { ensureTables, startDynamo } from "./dynamo/index.ts";
 import { type EdgeOptions, startEdge } from "./edge/index.ts";
@@ -80,6 +81,9 @@ export interface Platform {
     gateway: Awaited<ReturnType<typeof startGateway>>;
     edge: Awaited<ReturnType<typeof startEdge>>;
     s3: Awaited<ReturnType<typeof startS3>>;
+    /** The local account: role credentials, web-identity sessions, policy evaluation. */
+    iam: LocalIam;
+    sts: LocalSts;
   };
   /** The BFF's environment as the platform configured it (no secrets are logged from it). */
   bffEnv: Record<string, string>;
@@ -138,19 +142,29 @@ async function loadClients(dataDir: string | null): Promise<LocalClients> {
   return clients;
 }
 
-/** The SDK needs a region and credentials even for dynalite; never real ones. */
+const localRegion = "us-east-1";
+const localAccountId = "123456789012";
+
+/** The platform's own tooling (table creation, fixtures) signs as the local account's administrator; never real keys. */
 function ensureLocalAwsEnv(): void {
-  process.env.AWS_REGION ??= "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID ??= "local";
-  process.env.AWS_SECRET_ACCESS_KEY ??= "local";
+  process.env.AWS_REGION ??= localRegion;
+  process.env.AWS_ACCESS_KEY_ID ??= localAdminCredentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= localAdminCredentials.secretAccessKey;
 }
 
-/** What Lambda hands every function besides its own configuration: the region and its role's credentials. */
-function lambdaEnv(): Record<string, string> {
+/**
+ * What Lambda hands a function besides its own configuration: the region and
+ * its role's temporary credentials, so each call it makes is checked against
+ * exactly that role's declared grants.
+ */
+function lambdaEnv(iam: LocalIam, id: FunctionId): Record<string, string> {
+  const { role, name } = functions[id];
+  const credentials = iam.credentialsFor(role, name);
   return {
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "INFO",
   };
 }
@@ -188,7 +202,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
 
   try {
-    const dynamo = await startDynamo({ port: ports.dynamo, dataDir });
+    // The local account: each function's role and the files role hold exactly the declaration's grants.
+    const iam = createLocalIam({
+      accountId: localAccountId,
+      region: localRegion,
+      resolve: localArnResolver({ accountId: localAccountId, region: localRegion, tables: tableNames, bucket: localFilesBucket }),
+    });
+    const dynamo = await startDynamo({ port: ports.dynamo, dataDir, iam });
     stops.push(() => dynamo.stop());
     await ensureTables(dynamo.endpoint, tableNames);
 
@@ -217,6 +237,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       dataDir: dataDir === null ? null : join(dataDir, "s3"),
       bucket: localFilesBucket,
       corsOrigin: edge.url,
+      iam,
     });
     stops.push(() => s3.stop());
     s3Endpoint = s3.endpoint;
@@ -245,10 +266,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const triggerPools = startLocalFunctions(
       repoRoot,
       {
-        defineTrigger: lambdaEnv(),
-        createTrigger: { ...lambdaEnv(), CODE_SENDER_EMAIL: "no-reply@spa-bff.local", AWS_ENDPOINT_URL_SESV2: ses.url },
-        verifyTrigger: lambdaEnv(),
-        preTokenTrigger: { ...lambdaEnv(), TOKEN_SCOPES: brandedTokenScopes.join(" "), TOKEN_SCOPES_CLIENT_IDS: clients.web.clientId },
+        defineTrigger: lambdaEnv(iam, "defineTrigger"),
+        createTrigger: { ...lambdaEnv(iam, "createTrigger"), CODE_SENDER_EMAIL: "no-reply@spa-bff.local", AWS_ENDPOINT_URL_SESV2: ses.url },
+        verifyTrigger: lambdaEnv(iam, "verifyTrigger"),
+        preTokenTrigger: {
+          ...lambdaEnv(iam, "preTokenTrigger"),
+          TOKEN_SCOPES: brandedTokenScopes.join(" "),
+          TOKEN_SCOPES_CLIENT_IDS: clients.web.clientId,
+        },
       },
       options.functions,
     );
@@ -268,10 +293,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         userPoolId: localUserPoolId,
         clients: [cognitoWebClient(declaredIdentity, loginMode, clients.web)],
         triggers: poolTriggers(triggerPools),
+        // Its admin operations (AdminUserGlobalSignOut) obey the same identities and grants.
+        iam: iam.cognitoIam(),
       },
     });
     stops.push(() => idp.stop());
     deliver = async (message) => idp.mailbox.send(message);
+
+    // The per-user web identity exchange of the files module, verified against the IdP's keys as IAM's OIDC provider would.
+    const sts = await startLocalSts({ port: 0, iam, issuer: idp.issuer, audience: clients.web.clientId });
+    stops.push(() => sts.stop());
 
     // In memory (tests): the session key lives in a private temp folder that stop() removes.
     const keyDir = dataDir ?? (await mkdtemp(join(tmpdir(), "spa-bff-keys-")));
@@ -289,9 +320,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       KEY_PROVIDER: "local",
       LOCAL_KEY_FILE: join(keyDir, "session-key.json"),
-      // Static S3RVER credentials stand in for STS against the loopback S3 (see loadFilesConfig).
+      // Per-user credentials from the local STS, checked by the local S3 against the files role's grants.
       FILES_BUCKET: s3.bucket,
+      FILES_ROLE_ARN: iam.filesRoleArn,
       S3_ENDPOINT: s3.endpoint,
+      STS_ENDPOINT: sts.endpoint,
       ...(loginMode === "branded"
         ? {
             LOGIN_MODE: "branded",
@@ -309,9 +342,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const local = startLocalFunctions(
       repoRoot,
       {
-        authorizer: { ...lambdaEnv(), JWT_ISSUER: idp.issuer, JWT_CLIENT_IDS: `${clients.web.clientId},${clients.m2m.clientId}` },
-        items: { ...lambdaEnv(), ITEMS_TABLE: tableNames.Items, DYNAMODB_ENDPOINT: dynamo.endpoint },
-        ...(options.bffAdapters ? {} : Object.fromEntries(bffRoutes.map(({ id }) => [id, { ...lambdaEnv(), ...bffEnv }]))),
+        authorizer: {
+          ...lambdaEnv(iam, "authorizer"),
+          JWT_ISSUER: idp.issuer,
+          JWT_CLIENT_IDS: `${clients.web.clientId},${clients.m2m.clientId}`,
+        },
+        items: { ...lambdaEnv(iam, "items"), ITEMS_TABLE: tableNames.Items, DYNAMODB_ENDPOINT: dynamo.endpoint },
+        ...(options.bffAdapters ? {} : Object.fromEntries(bffRoutes.map(({ id }) => [id, { ...lambdaEnv(iam, id), ...bffEnv }]))),
       },
       options.functions,
     );
@@ -332,7 +369,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       clients,
       users,
       tables: tableNames,
-      parts: { idp, dynamo, gateway, edge, s3 },
+      parts: { idp, dynamo, gateway, edge, s3, iam, sts },
       bffEnv,
       bffConfig,
       replaceBff: (adapters = {}) => useBff(inProcess(createBffHandler(bffConfig, adapters), "bff")),

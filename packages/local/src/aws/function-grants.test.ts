@@ -40,7 +40,14 @@ function machineListing(): APIGatewayProxyEvent {
       requestId: "req-1",
       resourcePath: "/items",
       httpMethod: "GET",
-      authorizer: { sub: "local-m2m", clientId: "local-m2m", scope: "items/read", principalType: "machine", principalId: "local-m2m" },
+      authorizer: {
+        exp: String(Math.floor(Date.now() / 1000) + 600),
+        sub: "local-m2m",
+        clientId: "local-m2m",
+        scope: "items/read",
+        principalType: "machine",
+        principalId: "local-m2m",
+      },
     } as unknown as APIGatewayProxyEvent["requestContext"],
   };
 }
