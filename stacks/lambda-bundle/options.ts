@@ -7,7 +7,7 @@
  */
 export const lambdaBundle = {
   /** Relative to the repository root, as SST resolves it. */
-  plugins: "scripts/lambda-bundle/plugins.mjs",
+  plugins: "stacks/lambda-bundle/plugins.mjs",
   /** Lazy-loaded modules (openid-client, the KMS client) go to their own chunks. */
   splitting: true,
 } as const;
