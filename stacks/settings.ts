@@ -65,7 +65,10 @@ export function stageSettings(): StageSettings {
   if (loginMode !== "hosted" && loginMode !== "branded") throw invalid(settingNames.loginMode, loginMode, '"hosted" or "branded"');
 
   const senderEmail = secret(settingNames.senderEmail) ?? defaultSenderEmail($app.name, $app.stage);
-  if (!/^[^\s@]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(senderEmail)) throw invalid(settingNames.senderEmail, senderEmail, "an email address");
+  // The Create trigger validates CODE_SENDER_EMAIL with zod's email check at cold start; refuse here what it would refuse there.
+  if (!/^(?!\.)(?!.*\.\.)[\w'+.-]*[\w+-]@([a-z0-9][a-z0-9-]*\.)+[a-z]{2,}$/i.test(senderEmail)) {
+    throw invalid(settingNames.senderEmail, senderEmail, "an email address");
+  }
 
   const siteDomain = secret(settingNames.siteDomain);
   if (siteDomain && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(siteDomain)) {
