@@ -4,14 +4,13 @@
 const sstVersion = "4.17.1";
 
 export default $config({
-  app(input) {
-    const production = ["production", "prod"].includes(input?.stage ?? "");
+  async app(input) {
+    // Dynamic: the CLI refuses top-level imports here (it evaluates app() before the platform's globals exist).
+    const { appName, stageAppConfig } = await import("./stacks/stage.ts");
     return {
-      name: "spa-bff",
+      name: appName,
       version: sstVersion,
-      // Production keeps its tables, VPC and buckets on `sst remove` and refuses to be removed at all.
-      removal: production ? "retain" : "remove",
-      protect: production,
+      ...stageAppConfig(input?.stage ?? ""),
       home: "aws",
       providers: { aws: { version: "7.20.0" } },
     };

@@ -1,7 +1,7 @@
 /**
  * Bundles each Lambda handler with esbuild into dist/<name>/, the way SST's
  * deploy build does (ESM, minified, keepNames, module-first resolution, code
- * splitting, the plugins of scripts/lambda-bundle), with a metafile beside it
+ * splitting, the plugins of stacks/lambda-bundle), with a metafile beside it
  * that the benchmarks read for the largest inputs.
  * Usage: npm run build [-- --quiet]
  */
@@ -9,7 +9,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
-import { lambdaBundle } from "./lambda-bundle/options.ts";
+import { lambdaBundle } from "../stacks/lambda-bundle/options.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 

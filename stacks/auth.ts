@@ -1,5 +1,7 @@
-import { lambdaBundle } from "../scripts/lambda-bundle/options.ts";
-import { isProduction, localOrigin } from "./stage.ts";
+import { lambdaArgs } from "./functions.ts";
+import type { Grant } from "./iam.ts";
+import { cognitoDomainPrefix, stageSettings } from "./settings.ts";
+import { isProduction, loopbackOrigins } from "./stage.ts";
 
 /** Scopes of the items resource server, in Cognito's `<identifier>/<name>` form. */
 export const itemsScopes = { read: "items/read", write: "items/write" } as const;
@@ -22,28 +24,29 @@ export interface Auth {
   codeSender: sst.aws.Email;
 }
 
-/**
- * The address the second factor's codes come from, per stage at deploy time
- * (`SENDER_EMAIL`). SES identities are per account and region, so stages
- * sharing an account need different addresses (README, "Deploy to AWS").
- */
-export function codeSenderAddress(): string {
-  return process.env.SENDER_EMAIL ?? "no-reply@example.com";
-}
-
 /** SES calls the Create trigger may make; nothing else (no `ses:*`, no templates). */
 export const codeSenderActions = ["ses:SendEmail", "ses:SendRawEmail"];
 
+/**
+ * The Create trigger's only permission. Not `link: [codeSender]`: that grants ses:* and SendEmail on "*".
+ * The identity has SST's configuration set as its default, and SES authorizes a send against that set too.
+ */
+export function codeSenderGrants(codeSender: sst.aws.Email): Grant[] {
+  return [{ actions: codeSenderActions, resources: [codeSender.nodes.identity.arn, codeSender.nodes.configurationSet.arn] }];
+}
+
 /** The custom auth triggers: short-lived, no VPC (they reach only SES), bundled like every other function. */
-function triggerFunction(name: "define" | "create" | "verify") {
-  return {
+function triggerFunction(
+  name: "define" | "create" | "verify",
+  extra: { environment?: Record<string, $util.Input<string>>; grants?: Grant[] } = {},
+) {
+  return lambdaArgs({
     handler: `packages/auth-challenge/src/${name}.handler`,
-    runtime: "nodejs22.x" as const,
-    nodejs: lambdaBundle,
-    memory: "256 MB" as const,
+    memory: "256 MB",
     // Cognito waits 5 seconds for a trigger, then fails the sign-in.
-    timeout: "5 seconds" as const,
-  };
+    timeout: "5 seconds",
+    ...extra,
+  });
 }
 
 /**
@@ -51,35 +54,36 @@ function triggerFunction(name: "define" | "create" | "verify") {
  * optional TOTP), its hosted domain, the `items` resource server and the two
  * clients. The pool runs the second factor of the branded sign-in as a
  * custom auth challenge: Define/Create/Verify triggers from
- * packages/auth-challenge, with codes emailed from the stage's SES identity. `siteUrl` is the stage's CloudFront URL: callback and logout URLs
- * point there, and in dev stages at the local platform too.
+ * packages/auth-challenge, with codes emailed from the stage's SES identity
+ * (the `SenderEmail` setting). `siteUrl` is the stage's CloudFront URL:
+ * callback and logout URLs point there, and in non-production stages also at
+ * the local platform and at Vite's dev server under `sst dev`.
+ *
+ * Production retains the pool (its users) on removal, like the tables.
  */
 export function createAuth(siteUrl: $util.Input<string>): Auth {
   const production = isProduction();
-  const codeSender = new sst.aws.Email("CodeSender", { sender: codeSenderAddress() });
+  const codeSender = new sst.aws.Email("CodeSender", { sender: stageSettings().senderEmail });
+  const region = aws.getRegionOutput().region;
+  const domainPrefix = $output([aws.getCallerIdentityOutput().accountId, region]).apply(([accountId, r]) =>
+    cognitoDomainPrefix($app.name, $app.stage, accountId, r),
+  );
   const userPool = new sst.aws.CognitoUserPool("UserPool", {
     aliases: ["email"],
     mfa: "optional",
     softwareToken: true,
-    domain: { prefix: `${$app.name}-${$app.stage}` },
+    domain: { prefix: domainPrefix },
     triggers: {
       defineAuthChallenge: triggerFunction("define"),
-      createAuthChallenge: {
-        ...triggerFunction("create"),
+      createAuthChallenge: triggerFunction("create", {
         environment: { CODE_SENDER_EMAIL: codeSender.sender, LOG_LEVEL: "INFO" },
-        // Not `link: [codeSender]`: that grants ses:* and SendEmail on "*". The identity has SST's
-        // configuration set as its default, and SES authorizes a send against that set too.
-        permissions: [
-          {
-            actions: codeSenderActions,
-            resources: [codeSender.nodes.identity.arn, codeSender.nodes.configurationSet.arn],
-          },
-        ],
-      },
+        grants: codeSenderGrants(codeSender),
+      }),
       verifyAuthChallengeResponse: triggerFunction("verify"),
     },
     transform: {
-      userPool: (args) => {
+      userPool: (args, opts) => {
+        opts.retainOnDelete = production;
         // No self sign-up: accounts are created by an administrator (README, "Deploy to AWS").
         args.adminCreateUserConfig = { allowAdminCreateUserOnly: true };
         args.passwordPolicy = {
@@ -106,10 +110,7 @@ export function createAuth(siteUrl: $util.Input<string>): Auth {
     ],
   });
 
-  const origins = $output(siteUrl).apply((url) => {
-    const site = url.replace(/\/$/, "");
-    return production ? [site] : [site, localOrigin];
-  });
+  const origins = $output(siteUrl).apply((url) => [url.replace(/\/$/, ""), ...loopbackOrigins()]);
 
   const webClient = userPool.addClient(
     "WebClient",
@@ -157,8 +158,7 @@ export function createAuth(siteUrl: $util.Input<string>): Auth {
     { dependsOn: [resourceServer] },
   );
 
-  const region = aws.getRegionOutput().region;
   const issuer = $interpolate`https://cognito-idp.${region}.amazonaws.com/${userPool.id}`;
-  const domainUrl = $interpolate`https://${$app.name}-${$app.stage}.auth.${region}.amazoncognito.com`;
+  const domainUrl = $interpolate`https://${domainPrefix}.auth.${region}.amazoncognito.com`;
   return { userPool, resourceServer, webClient, m2mClient, issuer, domainUrl, codeSender };
 }

@@ -1,5 +1,5 @@
 import type { Auth } from "./auth.ts";
-import { isProduction } from "./stage.ts";
+import { devServerOrigin, isProduction } from "./stage.ts";
 
 /** Where every user's uploads live: `uploads/<sub>/…`, the same prefix the BFF's files module builds. */
 export const uploadsPrefix = "uploads";
@@ -81,7 +81,8 @@ export function createFilesBucket(): FilesBucket {
  * role may touch only `uploads/${<issuer>:sub}/*`: the policy variable is
  * the token's own `sub`, so even a bug in the BFF cannot reach another
  * user's files. The bucket's CORS rule allows the site's origin only (the
- * SPA PUTs straight to the presigned URL).
+ * SPA PUTs straight to the presigned URL), and in non-production stages also
+ * Vite's dev server, where the SPA runs under `sst dev`.
  *
  * The BFF itself gets no S3 permission: it signs with the federated
  * credentials, and `AssumeRoleWithWebIdentity` needs none.
@@ -92,12 +93,13 @@ export function createFilesBucket(): FilesBucket {
 export function createFiles(filesBucket: FilesBucket, auth: Auth, router: sst.aws.Router): Files {
   const { bucket } = filesBucket;
   const siteOrigin = router.url.apply((url) => url.replace(/\/$/, ""));
+  const allowedOrigins = siteOrigin.apply((origin) => (isProduction() ? [origin] : [origin, devServerOrigin]));
 
   new aws.s3.BucketCorsConfiguration("FilesCors", {
     bucket: bucket.name,
     corsRules: [
       {
-        allowedOrigins: [siteOrigin],
+        allowedOrigins,
         allowedMethods: ["PUT", "GET"],
         // The presigned PUT carries only its signed content type.
         allowedHeaders: ["content-type"],

@@ -4,22 +4,31 @@ import { createBff } from "./bff.ts";
 import { createFiles, createFilesBucket } from "./files.ts";
 import { createJobs } from "./jobs.ts";
 import { createNetwork } from "./network.ts";
+import { stageSettings } from "./settings.ts";
+import { assertDevModeAllowed, devServerOrigin } from "./stage.ts";
 import { createRouter, createSite } from "./web.ts";
 
 export * from "./api.ts";
 export * from "./auth.ts";
 export * from "./bff.ts";
 export * from "./files.ts";
+export * from "./functions.ts";
+export * from "./iam.ts";
 export * from "./jobs.ts";
 export * from "./network.ts";
+export * from "./settings.ts";
 export * from "./stage.ts";
 export * from "./web.ts";
 
 /**
  * Creates every part of the stage in dependency order and returns the stack
- * outputs: the site URL, the user pool id and the private API URL.
+ * outputs: the site URL, the user pool id and the private API URL (and,
+ * under `sst dev`, the dev server's URL, which is the one to open).
  */
 export function deployStage() {
+  assertDevModeAllowed();
+  // Invalid settings fail here, before any resource is declared.
+  stageSettings();
   const network = createNetwork();
   // The bucket comes first: the site's CSP names its origin, and its CORS rule the Router's URL.
   const filesBucket = createFilesBucket();
@@ -30,5 +39,5 @@ export function deployStage() {
   createBff(network, auth, api, router, files);
   createSite(router);
   createJobs(network, auth, api);
-  return { site: router.url, userPoolId: auth.userPool.id, api: api.url };
+  return { site: router.url, userPoolId: auth.userPool.id, api: api.url, ...($dev ? { devServer: devServerOrigin } : {}) };
 }

@@ -1,4 +1,5 @@
-import { isProduction } from "./stage.ts";
+import { stageSettings } from "./settings.ts";
+import { devServerOrigin, isProduction } from "./stage.ts";
 
 /** CloudFront's managed "CachingDisabled" cache policy. */
 export const cachingDisabledPolicyId = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
@@ -49,8 +50,8 @@ export function contentSecurityPolicyWith(connectSources: readonly string[]): st
  * The local edge enforces the same header, so a client that forgets it fails
  * locally as it would in AWS.
  *
- * Custom domain: set `SITE_DOMAIN` (for example `app.example.com`, hosted in
- * Route 53) when deploying a stage.
+ * Custom domain: the stage's `SiteDomain` setting (for example
+ * `app.example.com`, hosted in Route 53; stacks/settings.ts).
  */
 export function createRouter(connectSources: $util.Input<string[]> = []): sst.aws.Router {
   const headers = new aws.cloudfront.ResponseHeadersPolicy("SecurityHeaders", {
@@ -63,7 +64,7 @@ export function createRouter(connectSources: $util.Input<string[]> = []): sst.aw
       referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
     },
   });
-  const domain = process.env.SITE_DOMAIN;
+  const domain = stageSettings().siteDomain;
 
   return new sst.aws.Router("Router", {
     protection: "oac",
@@ -94,11 +95,24 @@ export function createRouter(connectSources: $util.Input<string[]> = []): sst.aw
   });
 }
 
-/** The SPA (web/) on S3, served through the Router. */
+/** The variable that tells web/vite.config.ts where to proxy the BFF paths under `sst dev`. */
+export const devProxyTargetVariable = "SPA_DEV_PROXY_TARGET";
+
+/**
+ * The SPA (web/) on S3, served through the Router. Under `sst dev` it is not
+ * deployed: SST runs Vite's dev server in its multiplexer instead, and Vite
+ * proxies `/auth`, `/api` and `/files` to this stage's Router, so the
+ * browser sees one origin (the dev server's) for the SPA and the BFF, as it
+ * sees the CloudFront origin when deployed: cookies, the Origin check and
+ * the callback URL work unchanged.
+ */
 export function createSite(router: sst.aws.Router): sst.aws.StaticSite {
   return new sst.aws.StaticSite("Web", {
     path: "web",
     build: { command: "npm run build", output: "dist" },
     router: { instance: router },
+    // Read by vite.config.ts only (no VITE_ prefix, so it never reaches the browser's bundle).
+    ...($dev ? { environment: { [devProxyTargetVariable]: router.url } } : {}),
+    dev: { command: "npm run dev", url: devServerOrigin, title: "SPA (Vite)" },
   });
 }

@@ -3,7 +3,8 @@ import { synth } from "./synth.ts";
 /**
  * Runs one synth in its own process, like `sst deploy` would, and prints a
  * summary. Exit 1 with the error on failure. Used by the "broken stack" tests
- * and by hand: `node --import tsx test/infra/harness/cli.ts --stage dev`.
+ * and by hand: `node --import tsx test/infra/harness/cli.ts --stage dev`
+ * (add `--dev` to run it as `sst dev` would).
  */
 function arg(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -20,7 +21,12 @@ function fail(error: unknown): never {
 process.on("unhandledRejection", fail);
 
 try {
-  const result = await synth({ stage: arg("stage", "dev"), config: arg("config", "sst.config.ts"), root: arg("root", "") || undefined });
+  const result = await synth({
+    stage: arg("stage", "dev"),
+    dev: process.argv.includes("--dev"),
+    config: arg("config", "sst.config.ts"),
+    root: arg("root", "") || undefined,
+  });
   process.stdout.write(`${JSON.stringify({ stage: result.stage, resources: result.resources.length, outputs: result.outputs })}\n`);
   process.exit(0);
 } catch (error) {

@@ -1,8 +1,11 @@
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { build } from "esbuild";
+import { pathToFileURL } from "node:url";
+import { build, type Plugin } from "esbuild";
+import type { MockAccount } from "./mocks.ts";
 
 /** What `Runtime.Build` receives from `sst.aws.Function` (the fields we use). */
 interface BuildInput {
@@ -10,7 +13,17 @@ interface BuildInput {
   handler: string;
   bundle?: string;
   runtime?: string;
+  /** The function's `nodejs` settings (plus its architecture). */
+  properties?: { plugins?: string; splitting?: boolean };
 }
+
+/** The CLI's esbuild target per runtime (pkg/runtime/node/build.go, targetMap): a language level, not a Node version. */
+const esTargetOfRuntime: Record<string, string> = {
+  "nodejs24.x": "es2024",
+  "nodejs22.x": "es2023",
+  "nodejs20.x": "es2023",
+  "nodejs18.x": "es2022",
+};
 
 interface BuildResult {
   handler: string;
@@ -23,36 +36,82 @@ const handlerExtensions = [".ts", ".mts", ".tsx", ".js", ".mjs", ".jsx"];
 
 /**
  * Does what the sst CLI's Node runtime does for `Runtime.Build`: bundles the
- * handler with esbuild into `.sst/artifacts/<id>-src/`. A real bundle, so a
- * missing handler file, a missing export, a bad import or a syntax error fails
- * the synth the way it would fail `sst deploy`.
+ * handler with esbuild into `<work>/artifacts/<id>-src/`, with the function's
+ * esbuild plugins, code splitting and the runtime's target as the CLI sets
+ * them. A real bundle, so a missing handler file, a missing export, a bad
+ * import, a broken plugin or a syntax error fails the synth the way it would
+ * fail `sst deploy`.
+ *
+ * Bundles are cached per process by function, source file (links resolved,
+ * so copies of the project that link packages/ share them), settings and
+ * plugins file content; sources do not change during a run. Several synths
+ * in one process, such as the mutation tests', bundle each handler once.
  */
-export async function buildHandler(root: string, input: BuildInput): Promise<BuildResult> {
-  if (input.bundle) return { handler: input.handler, out: path.resolve(root, input.bundle), errors: [], sourcemaps: [] };
-  const parsed = path.posix.parse(input.handler);
+export function buildHandler(root: string, work: string, input: BuildInput): Promise<BuildResult> {
+  const source = resolveHandler(root, input.handler)?.source;
+  const plugins = input.properties?.plugins ? path.resolve(root, input.properties.plugins) : undefined;
+  const key = JSON.stringify([
+    input.functionID,
+    source && realpathSync(source),
+    input.runtime,
+    input.properties,
+    input.bundle,
+    plugins && existsSync(plugins) ? createHash("sha256").update(readFileSync(plugins)).digest("hex") : undefined,
+  ]);
+  let result = buildCache.get(key);
+  if (!result) {
+    result = bundleHandler(root, work, input);
+    buildCache.set(key, result);
+  }
+  return result;
+}
+
+const buildCache = new Map<string, Promise<BuildResult>>();
+
+function resolveHandler(root: string, handler: string): { source: string; base: string; exportName: string } | undefined {
+  const parsed = path.posix.parse(handler);
   const exportName = parsed.ext.replace(/^\./, "");
   const base = path.posix.join(parsed.dir, parsed.name);
   const source = handlerExtensions.map((ext) => path.resolve(root, base + ext)).find((file) => existsSync(file));
-  const out = path.resolve(root, ".sst", "artifacts", `${input.functionID}-src`);
-  if (!source || !exportName) return { handler: input.handler, out, errors: [`Handler not found: ${input.handler}`], sourcemaps: [] };
+  return source && exportName ? { source, base, exportName } : undefined;
+}
+
+async function loadPlugins(root: string, file: string | undefined): Promise<Plugin[]> {
+  if (!file) return [];
+  const loaded = (await import(pathToFileURL(path.resolve(root, file)).href)) as { default: Plugin[] };
+  return loaded.default;
+}
+
+async function bundleHandler(root: string, work: string, input: BuildInput): Promise<BuildResult> {
+  if (input.bundle) return { handler: input.handler, out: path.resolve(root, input.bundle), errors: [], sourcemaps: [] };
+  const out = path.join(work, "artifacts", `${input.functionID}-src`);
+  const resolved = resolveHandler(root, input.handler);
+  if (!resolved) return { handler: input.handler, out, errors: [`Handler not found: ${input.handler}`], sourcemaps: [] };
+  const { source, base, exportName } = resolved;
   const outfile = path.join(out, `${base}.mjs`);
+  const splitting = input.properties?.splitting === true;
   try {
     const result = await build({
+      absWorkingDir: root,
       entryPoints: [source],
-      outfile,
+      ...(splitting
+        ? { outdir: path.dirname(outfile), entryNames: path.basename(base), splitting: true, outExtension: { ".js": ".mjs" } }
+        : { outfile }),
       bundle: true,
       format: "esm",
       platform: "node",
-      target: `node${/nodejs(\d+)/.exec(input.runtime ?? "")?.[1] ?? "22"}`,
+      target: esTargetOfRuntime[input.runtime ?? ""] ?? "es2023",
       mainFields: ["module", "main"],
       keepNames: true,
       metafile: true,
       logLevel: "silent",
+      plugins: await loadPlugins(root, input.properties?.plugins),
       banner: {
         js: 'import { createRequire as topLevelCreateRequire } from "module";\nconst require = topLevelCreateRequire(import.meta.url);',
       },
     });
-    const exports = Object.values(result.metafile.outputs)[0]?.exports ?? [];
+    const entry = Object.entries(result.metafile.outputs).find(([file]) => path.resolve(root, file) === outfile)?.[1];
+    const exports = entry?.exports ?? [];
     if (!exports.includes(exportName)) {
       return {
         handler: input.handler,
@@ -76,16 +135,21 @@ export interface RpcServer {
   url: string;
   /** Every RPC method called, in order (for assertions and debugging). */
   calls: string[];
+  /** Functions registered for live development (`Runtime.AddTarget`). */
+  devTargets: string[];
   close(): Promise<void>;
 }
 
 /**
- * Serves the two RPCs a deploy-mode run makes: `Runtime.Build` and
- * `Provider.Aws.Bootstrap`. Dynamic providers (`Resource.*`) are never invoked
- * under mocks; any other method answers the CLI's "can't find" error.
+ * Serves the RPCs a run makes: `Runtime.Build` and `Provider.Aws.Bootstrap`,
+ * and under `sst dev` `Provider.Aws.Appsync` (the CLI's AppSync Events API
+ * that relays invocations) and `Runtime.AddTarget` (a function to run
+ * locally). Dynamic providers (`Resource.*`) are never invoked under mocks;
+ * any other method answers the CLI's "can't find" error.
  */
-export async function startRpcServer(root: string): Promise<RpcServer> {
+export async function startRpcServer(root: string, work: string, account: MockAccount): Promise<RpcServer> {
   const calls: string[] = [];
+  const devTargets: string[] = [];
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => {
@@ -99,7 +163,7 @@ export async function startRpcServer(root: string): Promise<RpcServer> {
       const request = JSON.parse(body) as { method: string; params: unknown[] };
       calls.push(request.method);
       if (request.method === "Runtime.Build") {
-        buildHandler(root, request.params[0] as BuildInput).then(
+        buildHandler(root, work, request.params[0] as BuildInput).then(
           (result) => reply({ result }),
           (error: unknown) => reply({ error: String(error) }),
         );
@@ -109,13 +173,27 @@ export async function startRpcServer(root: string): Promise<RpcServer> {
         reply({
           result: {
             asset: "sst-asset-mock",
-            assetEcrRegistryId: "123456789012",
-            assetEcrUrl: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/sst-asset",
+            assetEcrRegistryId: account.accountId,
+            assetEcrUrl: `${account.accountId}.dkr.ecr.${account.region}.amazonaws.com/sst-asset`,
             state: "sst-state-mock",
-            appsyncHttp: "mock.appsync-api.eu-west-1.amazonaws.com",
-            appsyncRealtime: "mock.appsync-realtime-api.eu-west-1.amazonaws.com",
+            appsyncHttp: `mock.appsync-api.${account.region}.amazonaws.com`,
+            appsyncRealtime: `mock.appsync-realtime-api.${account.region}.amazonaws.com`,
           },
         });
+        return;
+      }
+      if (request.method === "Provider.Aws.Appsync") {
+        reply({
+          result: {
+            http: `mock.appsync-api.${account.region}.amazonaws.com`,
+            realtime: `mock.appsync-realtime-api.${account.region}.amazonaws.com`,
+          },
+        });
+        return;
+      }
+      if (request.method === "Runtime.AddTarget") {
+        devTargets.push(String((request.params[0] as { functionID?: string }).functionID));
+        reply({ result: {} });
         return;
       }
       reply({ error: `rpc: can't find method ${request.method}` });
@@ -126,6 +204,7 @@ export async function startRpcServer(root: string): Promise<RpcServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    devTargets,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

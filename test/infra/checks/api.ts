@@ -1,0 +1,90 @@
+import { expect } from "vitest";
+import { asList, envOf, get, lambda, ofType, parsePolicy, resource, roleOf, statementsOf } from "./helpers.ts";
+import { type Check, check } from "./types.ts";
+
+export const apiChecks: Check[] = [
+  check(
+    "api.private",
+    "the REST API is PRIVATE on the execute-api endpoint, with a resource policy denying any other source",
+    ["dev", "production"],
+    ({ dev, production }) => {
+      for (const run of [dev, production]) {
+        const api = resource(run.resources, "aws:apigateway/restApi:RestApi", "ApiApi");
+        const endpointId = resource(run.resources, "aws:ec2/vpcEndpoint:VpcEndpoint", "ExecuteApiEndpoint").id;
+        expect(api.inputs.endpointConfiguration).toEqual({ types: "PRIVATE", vpcEndpointIds: [endpointId] });
+        const statements = parsePolicy(api.inputs.policy).Statement;
+        const deny = statements.find((s) => s.Effect === "Deny");
+        expect(deny).toMatchObject({ Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" });
+        expect(deny?.Condition).toEqual({ StringNotEquals: { "aws:SourceVpce": endpointId } });
+        // The only allow is the one the deny narrows.
+        expect(statements.filter((s) => s.Effect === "Allow")).toEqual([
+          { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" },
+        ]);
+      }
+    },
+  ),
+
+  check("api.authorizer", "the REQUEST authorizer, cached on the Authorization header, guards every route", ["dev"], ({ dev }) => {
+    const authorizer = resource(dev.resources, "aws:apigateway/authorizer:Authorizer", "ApiAuthorizerJwtAuthorizer");
+    expect(authorizer.inputs).toMatchObject({
+      type: "REQUEST",
+      identitySource: "method.request.header.Authorization",
+      authorizerResultTtlInSeconds: 300,
+    });
+    const methods = ofType(dev.resources, "aws:apigateway/method:Method");
+    expect(methods.map((m) => m.inputs.httpMethod).sort()).toEqual(["DELETE", "GET", "GET", "POST"]);
+    for (const method of methods) expect(method.inputs).toMatchObject({ authorization: "CUSTOM", authorizerId: authorizer.id });
+  }),
+
+  check(
+    "api.access-logs",
+    "the API writes access logs, kept a year in production and two weeks elsewhere",
+    ["dev", "production"],
+    ({ dev, production }) => {
+      for (const [run, days] of [
+        [dev, 14],
+        [production, 365],
+      ] as const) {
+        const stage = ofType(run.resources, "aws:apigateway/stage:Stage")[0];
+        const destination = String(get(stage?.inputs, "accessLogSettings", "destinationArn"));
+        const log = resource(run.resources, "aws:cloudwatch/logGroup:LogGroup", "ApiAccessLog");
+        expect(destination).toContain(String(log.inputs.name ?? "ApiAccessLog"));
+        expect(log.inputs.retentionInDays).toBe(days);
+      }
+    },
+  ),
+
+  check("api.items-table", "items live in a table with point-in-time recovery and encryption", ["dev"], ({ dev }) => {
+    const items = resource(dev.resources, "aws:dynamodb/table:Table", "ItemsTable");
+    expect(items.inputs).toMatchObject({
+      hashKey: "owner",
+      rangeKey: "id",
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+    });
+  }),
+
+  check(
+    "api.items-grants",
+    "the items function may only GetItem, PutItem, DeleteItem and Query, on its own table only",
+    ["dev"],
+    ({ dev }) => {
+      const fn = lambda(dev, "ApiItems");
+      const table = resource(dev.resources, "aws:dynamodb/table:Table", "ItemsTable");
+      expect(envOf(fn).ITEMS_TABLE).toBe(table.inputs.name);
+      const statements = statementsOf(dev, roleOf(dev, fn));
+      expect(statements).toHaveLength(1);
+      expect(asList(statements[0]?.Action).sort()).toEqual([
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+      ]);
+      expect(asList(statements[0]?.Resource)).toEqual([`arn:aws:dynamodb:eu-west-1:123456789012:table/${String(table.inputs.name)}`]);
+    },
+  ),
+
+  check("api.authorizer-grants", "the authorizer's role allows nothing (it verifies tokens with public keys)", ["dev"], ({ dev }) => {
+    expect(statementsOf(dev, roleOf(dev, lambda(dev, "ApiAuthorizer")))).toEqual([]);
+  }),
+];

@@ -1,0 +1,3 @@
+import { mutationSuite } from "./suite.ts";
+
+mutationSuite(0);
