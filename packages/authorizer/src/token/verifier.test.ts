@@ -1,9 +1,8 @@
-import { FetchError, NonRetryableFetchError } from "aws-jwt-verify/error";
+import { LoopbackFetcher } from "@spa-bff/core/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAuthorizerConfig } from "../config.ts";
 import { type FakeIssuer, startFakeIssuer } from "../testing/fake-issuer.ts";
 import { discoverJwksUri } from "./discover-jwks-uri.ts";
-import { LoopbackFetcher } from "./loopback-fetcher.ts";
 
 describe("JWKS loading", () => {
   let idp: FakeIssuer;
@@ -21,16 +20,6 @@ describe("JWKS loading", () => {
     await expect(discoverJwksUri(pretend, new LoopbackFetcher())).rejects.toThrow(
       `The discovery document of "${pretend}" names another issuer`,
     );
-  });
-
-  it("refuses to fetch anything but loopback URIs over http", async () => {
-    const outcome = new LoopbackFetcher().fetch("http://idp.example.com/jwks");
-    await expect(outcome).rejects.toBeInstanceOf(NonRetryableFetchError);
-    await expect(outcome).rejects.toThrow("Refusing a non-loopback URI in the loopback fetcher");
-  });
-
-  it("reports a non-200 answer as a non-retryable fetch error", async () => {
-    await expect(new LoopbackFetcher().fetch(`${idp.issuer}/nope`)).rejects.toBeInstanceOf(FetchError);
   });
 });
 

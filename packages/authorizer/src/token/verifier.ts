@@ -1,4 +1,5 @@
 import { isLoopbackUrl } from "@spa-bff/core";
+import { LoopbackFetcher } from "@spa-bff/core/jwt";
 import { assertStringArrayContainsString, assertStringEquals } from "aws-jwt-verify/assert";
 import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
 import { CognitoJwtInvalidClientIdError, CognitoJwtInvalidTokenUseError } from "aws-jwt-verify/error";
@@ -9,7 +10,6 @@ import { JwtVerifier } from "aws-jwt-verify/jwt-verifier";
 import type { AuthorizerConfig } from "../config.ts";
 import { type AccessTokenClaims, toAccessTokenClaims } from "./access-token-claims.ts";
 import { discoverJwksUri } from "./discover-jwks-uri.ts";
-import { LoopbackFetcher } from "./loopback-fetcher.ts";
 
 /** Verifies access tokens; errors are aws-jwt-verify's classes (or `MissingClaimError`). */
 export interface AccessTokenVerifier {

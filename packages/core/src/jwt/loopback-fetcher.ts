@@ -1,12 +1,16 @@
-import { isLoopbackUrl } from "@spa-bff/core";
 import { FetchError, NonRetryableFetchError } from "aws-jwt-verify/error";
 import type { Fetcher } from "aws-jwt-verify/https";
+import { isLoopbackUrl } from "../url.ts";
 
 /**
  * An aws-jwt-verify `Fetcher` for an issuer on the loopback interface (the
  * local IdP speaks plain http, which the library's own fetcher refuses). It
  * refuses every URI that is not loopback, so handing it a public issuer by
  * mistake cannot downgrade a deployed stage to http.
+ *
+ * @example
+ * const fetcher = isLoopbackUrl(issuer) ? new LoopbackFetcher() : new SimpleFetcher();
+ * const verifier = JwtVerifier.create({ issuer, audience, jwksUri }, { jwksCache: new SimpleJwksCache({ fetcher }) });
  */
 export class LoopbackFetcher implements Fetcher {
   readonly timeoutMs: number;

@@ -1,0 +1,1 @@
+export { LoopbackFetcher } from "./loopback-fetcher.ts";
