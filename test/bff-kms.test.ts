@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import { createDynamoSessionStore, createKmsKeyProvider, createSealer, createSessions } from "@spa-bff/bff/session";
-import { createLogger } from "@spa-bff/core";
+import { createIdentifierHash, createLogger } from "@spa-bff/core";
 import { startTestDynamo, type TestDynamo } from "@spa-bff/local/testing";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -15,6 +15,7 @@ const config = loadBffConfig({
   OIDC_CLIENT_SECRET: "web-secret",
   APP_ORIGIN: origin,
   SESSION_TABLE: "Sessions-test",
+  IDENTIFIER_HASH_KEY: "WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWg",
   KEY_PROVIDER: "kms",
   KMS_KEY_ID: "alias/bff-session",
   API_BASE_URL: "https://api.example/prod",
@@ -57,7 +58,12 @@ beforeEach(() => {
 function stackWithFreshKeyCache() {
   const sealer = createSealer(createKmsKeyProvider({ client: kms, keyId: "alias/bff-session" }));
   const sessionStore = createDynamoSessionStore({ client: dynamo.client, tableName: dynamo.tableName });
-  const sessions = createSessions({ store: sessionStore, sealer, policy: config.session });
+  const sessions = createSessions({
+    store: sessionStore,
+    sealer,
+    policy: config.session,
+    hash: createIdentifierHash(config.identifierHashKey),
+  });
   const logger = createLogger("bff-kms-test");
   const handler = createBffHandler(config, { sessionStore, sealer, logger });
   return { sessions, handler };
@@ -83,7 +89,12 @@ describe("BFF with the KMS key provider", () => {
     // Prepare
     const { sessions, handler } = stackWithFreshKeyCache();
     const session = await sessions.create(
-      { user: { sub: "u1", name: "U" }, tokens: { accessToken: "at-kms-test-0001", accessTokenExpiresAt: now() + 3600 } },
+      {
+        signInMethod: "password",
+        device: "Firefox on Linux",
+        user: { sub: "u1", name: "U" },
+        tokens: { accessToken: "at-kms-test-0001", accessTokenExpiresAt: now() + 3600 },
+      },
       now(),
     );
     await handler(sessionEvent(session.id));
@@ -100,7 +111,12 @@ describe("BFF with the KMS key provider", () => {
     // Prepare: a session sealed by one instance, read by a cold one while KMS is down
     const writer = stackWithFreshKeyCache();
     const session = await writer.sessions.create(
-      { user: { sub: "u2" }, tokens: { accessToken: "at-kms-test-0002", accessTokenExpiresAt: now() + 3600 } },
+      {
+        signInMethod: "password",
+        device: "Firefox on Linux",
+        user: { sub: "u2" },
+        tokens: { accessToken: "at-kms-test-0002", accessTokenExpiresAt: now() + 3600 },
+      },
       now(),
     );
     const reader = stackWithFreshKeyCache();

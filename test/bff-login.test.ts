@@ -30,7 +30,7 @@ describe("BFF login and callback", () => {
     expect(url.searchParams.get("nonce")).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(url.searchParams.get("redirect_uri")).toBe(`${stack.app}/auth/callback`);
     const cookie = response.setCookies[0] ?? "";
-    expect(cookie).toMatch(/^__Host-login-[A-Za-z0-9_-]{16}=v1\.[^;]+; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(cookie).toMatch(/^__Host-login-[A-Za-z0-9_-]{16}=[0-9a-z]+~v1\.[^;]+; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     expect(cookie).not.toContain(url.searchParams.get("state") ?? "-");
     expect(response.headers.get("cache-control")).toBe("no-store");
   });

@@ -1,6 +1,6 @@
 import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { hashSessionId } from "@spa-bff/bff/session";
-import { hashId } from "@spa-bff/core";
+import { sessionRef } from "@spa-bff/bff/session";
+import { sessionItemKey } from "@spa-bff/bff/testing";
 import { appLogLines } from "@spa-bff/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BffSuite, startBffSuite } from "./support/bff-suite.ts";
@@ -171,7 +171,7 @@ describe("BFF request rules", () => {
     // Prepare: bob's item gets alice's sealed tokens
     const bob = new Browser();
     await login(stack, bob, "bob");
-    const key = (browser: Browser) => ({ pk: { S: hashSessionId(browser.cookie(host, "__Host-session") ?? "") } });
+    const key = (browser: Browser) => sessionItemKey(browser.cookie(host, "__Host-session") ?? "");
     const aliceItem = await stack.dynamodb.send(
       new GetItemCommand({ TableName: stack.platform.tables.Sessions, Key: key(alice), ConsistentRead: true }),
     );
@@ -208,7 +208,7 @@ describe("BFF request rules", () => {
       expect(who.status).toBe(200);
       expect(who.json()).toEqual({ authenticated: false, login: "hosted" });
       expect(who.setCookies).toContain("__Host-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
-      expect(appLogLines.some((line) => line.includes('"auth.session_expired"') && line.includes(hashId(cookie)))).toBe(true);
+      expect(appLogLines.some((line) => line.includes('"auth.session_expired"') && line.includes(sessionRef(cookie)))).toBe(true);
     } finally {
       stack.clock.offset = 0;
     }

@@ -5,6 +5,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Session } from "@spa-bff/bff/session";
 // The session layer is not on @spa-bff/bff's public surface; the bench reads it like the test harness does.
 import { createDynamoSessionStore, createLocalKeyProvider, createSealer, createSessions } from "@spa-bff/bff/session";
+import { createIdentifierHash } from "@spa-bff/core";
 import { type Platform, startPlatform } from "@spa-bff/local";
 import { createBrowser, loginAtIdp } from "./browser.ts";
 
@@ -61,6 +62,7 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
       store: createDynamoSessionStore({ client: dynamodb, tableName: platform.tables.Sessions }),
       sealer,
       policy: platform.bffConfig.session,
+      hash: createIdentifierHash(platform.bffConfig.identifierHashKey),
     });
     const session = await sessions.get(sessionId, Math.floor(Date.now() / 1000));
     if (!session) throw new Error("alice's session is not in the sessions table");

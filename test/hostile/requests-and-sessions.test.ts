@@ -4,7 +4,7 @@
  * login CSRF, session and login-cookie swaps, prototype-pollution JSON.
  */
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { hashSessionId } from "@spa-bff/bff/session";
+import { sessionItemKey } from "@spa-bff/bff/testing";
 import { startTestPlatform, type TestPlatform } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, login, loginUntilCallback, spaHeaders } from "../support/browser.ts";
@@ -204,8 +204,7 @@ describe("login CSRF and session swaps", () => {
     const { sessionId: idB } = await login(tp, b, "bob");
     const table = tp.platform.tables.Sessions;
     const read = async (id: string) =>
-      (await tp.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: hashSessionId(id) } }, ConsistentRead: true })))
-        .Item ?? {};
+      (await tp.dynamodb.send(new GetItemCommand({ TableName: table, Key: sessionItemKey(id), ConsistentRead: true }))).Item ?? {};
     const itemA = await read(idA);
     const itemB = await read(idB);
     await tp.dynamodb.send(new PutItemCommand({ TableName: table, Item: { ...itemA, tokens: itemB.tokens ?? { S: "" } } }));

@@ -1,5 +1,5 @@
 import type { webcrypto } from "node:crypto";
-import { isAllowedServiceUrl, isLoopbackUrl, parseConfig } from "@spa-bff/core";
+import { decodeIdentifierHashKey, isAllowedServiceUrl, isLoopbackUrl, parseConfig } from "@spa-bff/core";
 import { tokenTiming } from "@spa-bff/core/infra";
 import * as z from "zod/mini";
 import { type FilesConfig, loadFilesConfig } from "./files/config.ts";
@@ -22,6 +22,8 @@ export interface BffConfig {
   redirectUri: string;
   postLogoutRedirectUri: string;
   sessionTable: string;
+  /** `IDENTIFIER_HASH_KEY`: the HMAC key of every stored or logged identifier (a user's partition, user names, addresses). */
+  identifierHashKey: Buffer;
   dynamodbEndpoint?: string;
   region?: string;
   keyProvider: { kind: "kms"; keyId: string } | { kind: "local"; file: string };
@@ -72,6 +74,9 @@ const schema = z
       }),
     ),
     SESSION_TABLE: z.string({ error: "table name" }).check(z.minLength(1, "table name")),
+    IDENTIFIER_HASH_KEY: z
+      .string({ error: "base64url of at least 32 random bytes" })
+      .check(z.refine((value) => decodeIdentifierHashKey(value) !== undefined, { message: "base64url of at least 32 random bytes" })),
     DYNAMODB_ENDPOINT: z.optional(
       z.string().check(z.refine((value) => isLoopbackUrl(value), { message: "a loopback URL (dynalite); leave unset in AWS" })),
     ),
@@ -150,6 +155,7 @@ export function loadBffConfig(env: Record<string, string | undefined>): BffConfi
     redirectUri: `${appOrigin}/auth/callback`,
     postLogoutRedirectUri: `${appOrigin}/`,
     sessionTable: raw.SESSION_TABLE,
+    identifierHashKey: decodeIdentifierHashKey(raw.IDENTIFIER_HASH_KEY) ?? Buffer.alloc(0),
     ...(raw.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: raw.DYNAMODB_ENDPOINT } : {}),
     ...(raw.AWS_REGION ? { region: raw.AWS_REGION } : {}),
     keyProvider:

@@ -25,12 +25,14 @@ export {
   UpstreamError,
   UpstreamTimeoutError,
 } from "./errors.ts";
+export type { IdentifierHash } from "./identifier-hash.ts";
+export { createIdentifierHash, decodeIdentifierHashKey } from "./identifier-hash.ts";
 export type { AsyncService } from "./lazy.ts";
 export { lazy, lazyService } from "./lazy.ts";
 export type { LinkedEnvMap } from "./linked-env.ts";
 export { linkedEnv } from "./linked-env.ts";
 export type { Logger } from "./log.ts";
-export { createLogger, hashId } from "./log.ts";
+export { createLogger } from "./log.ts";
 export type { TableDefinition } from "./tables.ts";
 export { createTableInput, itemsTable, rateLimitTable, sessionsTable, tables } from "./tables.ts";
 export { isAllowedServiceUrl, isLoopbackUrl } from "./url.ts";

@@ -2,19 +2,34 @@ import { describe, expect, it } from "vitest";
 import { createTableInput, itemsTable, sessionsTable } from "./tables.ts";
 
 describe("createTableInput", () => {
-  it("turns the sessions definition into an on-demand table with its keys-only bySub index", () => {
+  it("turns the sessions definition into an on-demand table keyed by user partition and session, with no index", () => {
     expect(createTableInput(sessionsTable, "Sessions-test")).toEqual({
       TableName: "Sessions-test",
       BillingMode: "PAY_PER_REQUEST",
       AttributeDefinitions: [
         { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sub", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
       ],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      GlobalSecondaryIndexes: [
-        { IndexName: "bySub", KeySchema: [{ AttributeName: "sub", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" } },
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
       ],
     });
+  });
+
+  it("adds a global index where a definition has one", () => {
+    const input = createTableInput(
+      {
+        name: "Indexed",
+        fields: { pk: "string", owner: "string" },
+        primaryIndex: { hashKey: "pk" },
+        globalIndexes: { byOwner: { hashKey: "owner" } },
+      },
+      "Indexed-test",
+    );
+    expect(input.GlobalSecondaryIndexes).toEqual([
+      { IndexName: "byOwner", KeySchema: [{ AttributeName: "owner", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } },
+    ]);
   });
 
   it("adds the range key and no index for the items table", () => {

@@ -16,15 +16,20 @@ export interface TableDefinition {
 }
 
 /**
- * Sessions, keyed by the SHA-256 of the session id: the raw id lives only in
- * the browser's cookie, so a leaked table export holds no usable session.
- * `bySub` serves "revoke every session of a user" and back-channel logout.
+ * Sessions, one partition per user: `pk` is `u#` and a keyed hash of the
+ * user's `sub`, `sk` is `s#` and the SHA-256 of the session id (the raw id
+ * lives only in the browser's cookie, so a leaked table export holds no
+ * usable session). The session id names its partition, so the warm path is
+ * one GetItem, and "every session of this user" is one strongly consistent
+ * Query of the base table: no eventually consistent index that could miss
+ * a session created a moment before a revoke. The same table holds the
+ * IdP-session links of back-channel logout (`pk` `sid#…`), its replay
+ * markers (`jti#…`) and its rate-limit counters (`limit#…`), each with a TTL.
  */
 export const sessionsTable = {
   name: "Sessions",
-  fields: { pk: "string", sub: "string" },
-  primaryIndex: { hashKey: "pk" },
-  globalIndexes: { bySub: { hashKey: "sub", projection: "keys-only" } },
+  fields: { pk: "string", sk: "string" },
+  primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   ttl: "ttl",
 } as const satisfies TableDefinition;
 

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BffAdapters, type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
+import { type BffAdapters, type BffConfig, createBffHandler, type LocalOperatorFile, loadBffConfig } from "@spa-bff/bff";
 import { createLocalKeyProvider, defaultKeyContext } from "@spa-bff/bff/session";
 import { brandedTokenScopes, type FunctionId, functions, type LoginMode, routeRules, tokenTiming } from "@spa-bff/core/infra";
 import { createLocalIam, type LocalIam, type LocalSts, localAdminCredentials, localArnResolver, startLocalSts } from "./aws/index.ts";
@@ -16,7 +16,7 @@ import type { CognitoTriggers, TriggerName } from "./cognito/triggers.ts";
 import { ensureTables, startDynamo } from "./dynamo/index.ts";
 import { type EdgeOptions, startEdge } from "./edge/index.ts";
 import { startGateway } from "./gateway/index.ts";
-import { cognitoWebClient, type DemoUser, declaredIdentity, defaultDemoUsers, startIdp } from "./idp/index.ts";
+import { cognitoWebClient, type DemoUser, declaredIdentity, defaultDemoUsers, type IdpProfile, startIdp } from "./idp/index.ts";
 import { type Invoke, inProcess, type LocalFunctionLimits, type PoolEvent, type PoolStats, startLocalFunctions } from "./lambda/index.ts";
 import { startS3 } from "./s3/index.ts";
 import { startSes } from "./ses/index.ts";
@@ -51,6 +51,13 @@ export interface PlatformOptions {
    * challenge (password by SRP, then a one-time code by email).
    */
   loginMode?: LoginMode;
+  /**
+   * Which provider the local IdP plays: `cognito` (default, what a stage
+   * deploys) or `oidc`, a generic OpenID provider with an end-session
+   * endpoint and OIDC Back-Channel Logout to the BFF's
+   * `/auth/backchannel-logout` (Cognito sends none).
+   */
+  idpProfile?: IdpProfile;
   /** The private API the BFF proxies to, instead of the local gateway (a recording stand-in in the proxy's tests). */
   apiBaseUrl?: string;
   /**
@@ -144,6 +151,26 @@ async function loadClients(dataDir: string | null): Promise<LocalClients> {
 
 const localRegion = "us-east-1";
 const localAccountId = "123456789012";
+
+/**
+ * The BFF's `IDENTIFIER_HASH_KEY`: generated once into the data folder (a
+ * user's sessions live in a partition named by it, so it must outlive a
+ * restart, and the sessions command reads it), or per run in memory.
+ */
+async function loadIdentifierHashKey(dataDir: string | null): Promise<string> {
+  const fresh = randomBytes(32).toString("base64url");
+  if (dataDir === null) return fresh;
+  const file = join(dataDir, "identifier-hash-key");
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  await writeFile(file, `${fresh}\n`, { mode: 0o600, flag: "wx" }).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error;
+  });
+  return (await readFile(file, "utf8")).trim();
+}
 
 /** The platform's own tooling (table creation, fixtures) signs as the local account's administrator; never real keys. */
 function ensureLocalAwsEnv(): void {
@@ -289,6 +316,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         m2m: clients.m2m,
       },
       loginMode,
+      ...(options.idpProfile === "oidc" ? { profile: "oidc", backchannelLogoutUri: `${edge.url}/auth/backchannel-logout` } : {}),
       cognito: {
         userPoolId: localUserPoolId,
         clients: [cognitoWebClient(declaredIdentity, loginMode, clients.web)],
@@ -317,6 +345,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       APP_ORIGIN: edge.url,
       API_BASE_URL: options.apiBaseUrl ?? gateway.url,
       SESSION_TABLE: tableNames.Sessions,
+      IDENTIFIER_HASH_KEY: await loadIdentifierHashKey(dataDir),
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       KEY_PROVIDER: "local",
       LOCAL_KEY_FILE: join(keyDir, "session-key.json"),
@@ -339,6 +368,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // Created once here, so the first instances of the three functions do not race to create the same key file.
     if (bffConfig.keyProvider.kind === "local")
       await createLocalKeyProvider({ file: bffConfig.keyProvider.file }).generateDataKey(defaultKeyContext);
+    // What `npm run sessions` needs to find this platform (its key is in identifier-hash-key beside it).
+    if (dataDir !== null) {
+      const operator: LocalOperatorFile = {
+        region: localRegion,
+        sessionTable: tableNames.Sessions,
+        dynamodbEndpoint: dynamo.endpoint,
+        cognitoEndpoint: idp.issuer,
+        userPoolId: localUserPoolId,
+      };
+      await writeFile(join(dataDir, "sessions-operator.json"), `${JSON.stringify(operator, null, 2)}\n`, { mode: 0o600 });
+    }
     const local = startLocalFunctions(
       repoRoot,
       {

@@ -1,15 +1,19 @@
 import { ConfigError, lazyService } from "@spa-bff/core";
+import type { LogoutTokenVerifier } from "../auth/logout-token.ts";
+import type { OidcClient } from "../auth/oidc-client.ts";
 import type { BffConfig } from "../config.ts";
+import { backchannelLogoutRoute } from "../routes/backchannel-logout.ts";
 import { callbackRoute } from "../routes/callback.ts";
 import { loginRoute } from "../routes/login.ts";
 import { logoutRoute } from "../routes/logout.ts";
 import { sessionRoute } from "../routes/session.ts";
+import { sessionsRoutes } from "../routes/sessions.ts";
 import { signInRoutes } from "../routes/signin.ts";
 import type { SignInService } from "../signin/signin-service.ts";
 import type { RouteGroup } from "./route-group.ts";
 import type { BffAdapters, BffServices } from "./services.ts";
 
-/** `/auth/*`: the code flow, the session, logout and, with `LOGIN_MODE=branded`, the branded sign-in. */
+/** `/auth/*`: the code flow, the session, the sessions list, logout and, with `LOGIN_MODE=branded`, the branded sign-in. */
 export const authGroup: RouteGroup = (s, config, adapters) => {
   const starter = { sessions: s.sessions, audit: s.audit, cookieMaxAge: config.session.absoluteSeconds };
   const { appOrigin } = config;
@@ -19,10 +23,26 @@ export const authGroup: RouteGroup = (s, config, adapters) => {
       ? [
           loginRoute({ idp: s.oidc, sealer: s.sealer, appOrigin }),
           callbackRoute({ ...starter, idp: s.oidc, sealer: s.sealer, appOrigin, redirectUri: config.redirectUri }),
+          // From the IdP, server to server: OIDC Back-Channel Logout (Cognito sends none; a generic OIDC IdP may).
+          backchannelLogoutRoute({
+            logoutTokens: logoutTokenVerifier(s.oidc, config),
+            userSessions: s.userSessions,
+            store: s.store,
+            hash: s.hash,
+            audit: s.audit,
+          }),
         ]
       : []),
     sessionRoute({ sessions: s.sessions, audit: s.audit, appOrigin, loginMode: config.login.mode }),
-    logoutRoute({ sessions: s.sessions, idp: s.idp, audit: s.audit, appOrigin, postLogoutRedirectUri: config.postLogoutRedirectUri }),
+    logoutRoute({
+      sessions: s.sessions,
+      userSessions: s.userSessions,
+      idp: s.idp,
+      audit: s.audit,
+      appOrigin,
+      postLogoutRedirectUri: config.postLogoutRedirectUri,
+    }),
+    ...sessionsRoutes({ sessions: s.sessions, userSessions: s.userSessions, audit: s.audit, appOrigin }),
     // Only with LOGIN_MODE=branded; with the hosted login /auth/signin* is an unknown route (404).
     ...(config.login.mode === "branded" ? signInRoutes({ ...starter, signIn: brandedSignIn(s, config, adapters), appOrigin }) : []),
   ];
@@ -52,10 +72,22 @@ function brandedSignIn(s: BffServices, config: BffConfig, adapters: Partial<BffA
         clientId: config.oidc.clientId,
         clientSecret,
       }),
-      rateLimiter: signin.createDynamoRateLimiter({ client: await s.dynamodb(), tableName: login.signInTable }),
+      rateLimiter: signin.createDynamoRateLimiter({ client: await s.dynamodb(), tableName: login.signInTable, hash: s.hash }),
       sealer: s.sealer,
       clock: s.clock,
       logger: s.logger,
+      hash: s.hash,
     });
   });
+}
+
+/** The logout-token verifier: aws-jwt-verify and the IdP's JWKS URI (from discovery) load with the first logout token. */
+function logoutTokenVerifier(oidc: OidcClient, config: BffConfig): LogoutTokenVerifier {
+  return lazyService<LogoutTokenVerifier>(async () =>
+    (await import("../auth/logout-token.ts")).createLogoutTokenVerifier({
+      issuer: config.oidc.issuer,
+      clientId: config.oidc.clientId,
+      jwksUri: await oidc.jwksUri(),
+    }),
+  );
 }

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "../config.ts";
-import { handlerEnv, memorySessionLayer, testNow, testOrigin } from "../testing/fixtures.ts";
+import { handlerEnv, memorySessionLayer, testNow, testOrigin, testSignIn } from "../testing/fixtures.ts";
 import { createBffHandler } from "./bff-handler.ts";
 
 const origin = testOrigin;
@@ -32,7 +32,7 @@ async function setup() {
     clock: () => now,
   });
   const session = await sessions.create(
-    { user: { sub: "user-1", name: "Ann" }, tokens: { accessToken, accessTokenExpiresAt: now + 3600, refreshToken } },
+    { ...testSignIn, user: { sub: "user-1", name: "Ann" }, tokens: { accessToken, accessTokenExpiresAt: now + 3600, refreshToken } },
     now,
   );
   return { store, sessions, handler, session, lines };

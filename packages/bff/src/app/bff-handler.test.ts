@@ -1,7 +1,7 @@
 import { createLogger } from "@spa-bff/core";
 import { describe, expect, it, vi } from "vitest";
 import { loadBffConfig } from "../config.ts";
-import { functionUrlEvent, handlerEnv, memorySessionLayer, testNow } from "../testing/fixtures.ts";
+import { functionUrlEvent, handlerEnv, memorySessionLayer, testNow, testSignIn } from "../testing/fixtures.ts";
 import { createBffHandler } from "./bff-handler.ts";
 
 const config = loadBffConfig({ ...handlerEnv, MAX_BODY_BYTES: "64" });
@@ -28,6 +28,7 @@ async function setup(upstream: typeof fetch = vi.fn(async () => new Response("{}
   });
   const session = await sessions.create(
     {
+      ...testSignIn,
       user: { sub: "user-1", name: "Ann", email: "ann@example.com", username: "ann" },
       tokens: { accessToken: "access-token-value-1", accessTokenExpiresAt: now + 3600, refreshToken: "refresh-token-value-1" },
     },
@@ -37,7 +38,7 @@ async function setup(upstream: typeof fetch = vi.fn(async () => new Response("{}
 }
 
 describe("createBffHandler", () => {
-  it("answers /auth/session with sub, name and email only", async () => {
+  it("answers /auth/session with sub, name, email and how the user signed in only", async () => {
     // Prepare
     const { handler, session } = await setup();
     // Act
@@ -48,6 +49,7 @@ describe("createBffHandler", () => {
       authenticated: true,
       user: { sub: "user-1", name: "Ann", email: "ann@example.com" },
       expiresAt: new Date((now + 1800) * 1000).toISOString(),
+      signInMethod: "password",
     });
     expect(response.headers).toMatchObject({ "cache-control": "no-store", "x-content-type-options": "nosniff", "x-frame-options": "DENY" });
   });

@@ -1,6 +1,6 @@
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createLogger, type Logger, lazy, lazyService } from "@spa-bff/core";
+import { createIdentifierHash, createLogger, type IdentifierHash, type Logger, lazy, lazyService } from "@spa-bff/core";
 import { type Audit, createAudit } from "../audit.ts";
 import { createCognitoTokens } from "../auth/cognito-tokens.ts";
 import type { IdpTokens } from "../auth/idp-tokens.ts";
@@ -13,6 +13,7 @@ import { createDynamoSessionStore } from "../session/dynamo-session-store.ts";
 import type { SessionStore } from "../session/session-store.ts";
 import { createSessions } from "../session/sessions.ts";
 import type { KeyProvider, Sealer, SessionService } from "../session/types.ts";
+import { createUserSessions, type UserSessions } from "../session/user-sessions.ts";
 
 /** Epoch seconds. */
 export type Clock = () => number;
@@ -44,8 +45,14 @@ export interface BffServices {
   logger: Logger;
   clock: Clock;
   audit: Audit;
+  /** The keyed hash of every stored or logged identifier (`IDENTIFIER_HASH_KEY`). */
+  hash: IdentifierHash;
   sealer: Sealer;
+  /** The raw sessions table (links, replay markers and counters live beside the sessions). */
+  store: SessionStore;
   sessions: SessionService;
+  /** A user's sessions: the list, and ending one, all, or an IdP session's. */
+  userSessions: UserSessions;
   /** Refresh, revoke and end-session of whichever IdP signed the user in. */
   idp: IdpTokens;
   /** The code flow, only with the hosted login (a branded stage has no way to the IdP's page). */
@@ -70,13 +77,14 @@ export function createServices(config: BffConfig, adapters: Partial<BffAdapters>
   const logger = adapters.logger ?? createLogger("bff");
   const clock = adapters.clock ?? (() => Math.floor(Date.now() / 1000));
   const audit = createAudit(logger);
+  const hash = createIdentifierHash(config.identifierHashKey);
   const dynamodb = lazy(() => createDynamoClient(config));
   const sealer =
     adapters.sealer ?? lazyService<Sealer>(async () => (await import("../session/sealer.ts")).createSealer(await keyProvider(config)));
   const store =
     adapters.sessionStore ??
     lazyService<SessionStore>(async () => createDynamoSessionStore({ client: await dynamodb(), tableName: config.sessionTable }));
-  const sessions = createSessions({ store, sealer, policy: config.session, logger });
+  const sessions = createSessions({ store, sealer, policy: config.session, hash, logger });
   const login = config.login;
   const oidc =
     login.mode === "hosted"
@@ -95,6 +103,7 @@ export function createServices(config: BffConfig, adapters: Partial<BffAdapters>
       ...(login.mode === "branded" && login.endpoint ? { endpoint: login.endpoint } : {}),
       ...(adapters.cognito ? { client: adapters.cognito } : {}),
     });
+  const userSessions = createUserSessions({ store, revocation: { sealer, revoke: (token) => idp.revoke(token) }, logger });
   const upstream = createUpstream({
     baseUrl: config.apiBaseUrl,
     timeoutMs: config.upstreamTimeoutMs,
@@ -109,7 +118,7 @@ export function createServices(config: BffConfig, adapters: Partial<BffAdapters>
     leaseSeconds: config.refreshLeaseSeconds,
   });
 
-  return { logger, clock, audit, dynamodb, sealer, sessions, idp, oidc, upstream, refresher };
+  return { logger, clock, audit, hash, dynamodb, sealer, store, sessions, userSessions, idp, oidc, upstream, refresher };
 }
 
 function createDynamoClient(config: BffConfig): DynamoDBClient {

@@ -1,7 +1,8 @@
-import { hashId, UnauthenticatedError } from "@spa-bff/core";
+import { UnauthenticatedError } from "@spa-bff/core";
 import { type Audit, AuditEvents } from "../audit.ts";
 import { SESSION_COOKIE } from "../http/cookies.ts";
 import type { BffRequest } from "../http/request.ts";
+import { sessionRef } from "../session/session-id.ts";
 import type { Session, SessionService } from "../session/types.ts";
 
 /**
@@ -12,9 +13,9 @@ import type { Session, SessionService } from "../session/types.ts";
 export async function currentSession(sessions: SessionService, audit: Audit, request: BffRequest): Promise<Session | undefined> {
   const id = request.cookies.get(SESSION_COOKIE);
   if (!id) return undefined;
-  request.logFields.sid = hashId(id);
+  request.logFields.session = sessionRef(id);
   const session = await sessions.get(id, request.now);
-  // The store cannot say which (expired, deleted, tampered or never issued); the hash ties it to the login event.
+  // The store cannot say which (expired, deleted, tampered or never issued); the reference ties it to the login event.
   if (!session) audit(AuditEvents.sessionExpired, { sessionId: id, reason: "unknown_or_expired", requestId: request.requestId });
   return session;
 }

@@ -3,7 +3,14 @@ import { BadRequestError, SessionStoreError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
 import { createLocalKeyProvider, createSealer } from "../session/index.ts";
 import type { Sealer } from "../session/types.ts";
-import { type LoginTransaction, loginCookieName, openLoginTransaction, sealLoginTransaction } from "./login-transaction.ts";
+import {
+  type LoginTransaction,
+  loginCookieName,
+  loginCookiesToEvict,
+  MAX_LOGIN_COOKIES,
+  openLoginTransaction,
+  sealLoginTransaction,
+} from "./login-transaction.ts";
 
 const sealer = createSealer(createLocalKeyProvider({ key: randomBytes(32) }));
 const transaction: LoginTransaction = { state: "state-1", nonce: "nonce-1", codeVerifier: "verifier-1", returnTo: "/items", createdAt: 1 };
@@ -55,5 +62,43 @@ describe("login transaction cookie", () => {
     const error = await rejection(openLoginTransaction(down, new Map([[loginCookieName("s"), "v1.a.b.c"]]), "s"));
     // Assess
     expect(error).toBeInstanceOf(SessionStoreError);
+  });
+});
+
+describe("login cookies of one browser", () => {
+  const value = (createdAt: number) => `${createdAt.toString(36)}~v1.sealed`;
+
+  it("keeps room for a new login by evicting the oldest past MAX_LOGIN_COOKIES - 1", () => {
+    // Prepare
+    const cookies = new Map([
+      ["__Host-session", "not a login"],
+      [loginCookieName("c"), value(300)],
+      [loginCookieName("a"), value(100)],
+      [loginCookieName("b"), value(200)],
+      [loginCookieName("d"), value(400)],
+    ]);
+    // Act
+    const evicted = loginCookiesToEvict(cookies);
+    // Assess
+    expect(evicted).toEqual([loginCookieName("a"), loginCookieName("b")]);
+    const remaining = [...cookies.keys()].filter((name) => name.startsWith("__Host-login-") && !evicted.includes(name));
+    expect(remaining.length + 1).toBe(MAX_LOGIN_COOKIES);
+  });
+
+  it("evicts nothing while there is room, and any login cookie this service did not write", () => {
+    // Act / Assess
+    expect(loginCookiesToEvict(new Map([[loginCookieName("a"), value(100)]]))).toEqual([]);
+    expect(loginCookiesToEvict(new Map([[loginCookieName("x"), "v1.no-time-prefix"]]))).toEqual([loginCookieName("x")]);
+  });
+
+  it("seals a small value: the creation time, then the envelope, well under a kilobyte with the longest returnTo", async () => {
+    // Prepare
+    const longest = { ...transaction, returnTo: `/${"a".repeat(511)}`, createdAt: 1_800_000_000 };
+    // Act
+    const sealed = await sealLoginTransaction(sealer, longest);
+    // Assess
+    expect(sealed.startsWith(`${(1_800_000_000).toString(36)}~v1.`)).toBe(true);
+    expect(sealed.length).toBeLessThan(1200);
+    expect(await openLoginTransaction(sealer, new Map([[loginCookieName(longest.state), sealed]]), longest.state)).toEqual(longest);
   });
 });

@@ -17,6 +17,14 @@ export interface LoginTransaction {
 export const LOGIN_TRANSACTION_SECONDS = 600;
 
 /**
+ * How many logins one browser may have in flight, each in its own cookie.
+ * A new login past it evicts the oldest (as mod_auth_openidc's
+ * `OIDCStateMaxNumberOfCookies` does), so any number of `/auth/login` calls,
+ * even ones a cross-site page triggers, keeps the request headers a few KB.
+ */
+export const MAX_LOGIN_COOKIES = 3;
+
+/**
  * One cookie per login, named by a hash of its `state`, so two logins
  * started in two tabs each find their own transaction.
  */
@@ -24,9 +32,40 @@ export function loginCookieName(state: string): string {
   return `${LOGIN_COOKIE_PREFIX}${createHash("sha256").update(state).digest("base64url").slice(0, 16)}`;
 }
 
-/** Seals a transaction for its cookie; the cookie name is the associated data, so a value cannot move to another login's cookie. */
+/**
+ * Seals a transaction for its cookie; the cookie name is the associated
+ * data, so a value cannot move to another login's cookie. The value starts
+ * with the creation time in clear (`<base36 seconds>~<envelope>`) so the
+ * oldest login can be evicted without opening every cookie; a forged time
+ * only changes which of the browser's own logins goes first.
+ */
 export async function sealLoginTransaction(sealer: Sealer, transaction: LoginTransaction): Promise<string> {
-  return sealer.seal(new TextEncoder().encode(JSON.stringify(transaction)), loginCookieName(transaction.state));
+  const sealed = await sealer.seal(new TextEncoder().encode(JSON.stringify(transaction)), loginCookieName(transaction.state));
+  return `${transaction.createdAt.toString(36)}~${sealed}`;
+}
+
+/**
+ * The login cookies a new login must clear so that, with its own, at most
+ * {@link MAX_LOGIN_COOKIES} remain: the oldest first, and any whose value
+ * this service did not write.
+ */
+export function loginCookiesToEvict(cookies: ReadonlyMap<string, string>): string[] {
+  const logins: Array<{ name: string; createdAt: number }> = [];
+  const evict: string[] = [];
+  for (const [name, value] of cookies) {
+    if (!name.startsWith(LOGIN_COOKIE_PREFIX)) continue;
+    const createdAt = createdAtOf(value);
+    if (createdAt === undefined) evict.push(name);
+    else logins.push({ name, createdAt });
+  }
+  logins.sort((a, b) => a.createdAt - b.createdAt);
+  const excess = logins.length - (MAX_LOGIN_COOKIES - 1);
+  return [...evict, ...logins.slice(0, Math.max(0, excess)).map(({ name }) => name)];
+}
+
+function createdAtOf(value: string): number | undefined {
+  const match = /^([0-9a-z]{1,10})~/.exec(value);
+  return match?.[1] ? Number.parseInt(match[1], 36) : undefined;
 }
 
 /**
@@ -41,8 +80,9 @@ export async function openLoginTransaction(
   state: string | undefined,
 ): Promise<LoginTransaction> {
   if (!state || state.length > 512) throw invalidState('"state" is missing');
-  const envelope = cookies.get(loginCookieName(state));
-  if (!envelope) throw invalidState("No login is in progress for this state");
+  const value = cookies.get(loginCookieName(state));
+  if (!value) throw invalidState("No login is in progress for this state");
+  const envelope = value.slice(value.indexOf("~") + 1);
   let transaction: unknown;
   try {
     const plaintext = await sealer.open(envelope, loginCookieName(state));

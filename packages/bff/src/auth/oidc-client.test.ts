@@ -13,6 +13,7 @@ const baseEnv = {
   OIDC_CLIENT_SECRET: "web-secret",
   APP_ORIGIN: "https://app.example",
   SESSION_TABLE: "Sessions",
+  IDENTIFIER_HASH_KEY: "WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWg",
   KEY_PROVIDER: "kms",
   KMS_KEY_ID: "alias/bff",
   API_BASE_URL: "https://api.example/prod",

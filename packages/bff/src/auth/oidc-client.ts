@@ -5,6 +5,8 @@ import type { BffConfig } from "../config.ts";
 import type { SessionUser, TokenSet } from "../session/types.ts";
 import type { IdpTokens } from "./idp-tokens.ts";
 import { toOidcError } from "./oidc-errors.ts";
+import { signInMethodOf } from "./sign-in-method.ts";
+import type { CompletedLogin } from "./start-session.ts";
 
 /** A login about to start: the IdP URL and the secrets the callback must check. */
 export interface StartedLogin {
@@ -18,11 +20,9 @@ export interface StartedLogin {
 export interface OidcClient extends IdpTokens {
   startLogin(): Promise<StartedLogin>;
   /** Redeems the code of a callback URL, checking state, nonce, PKCE and the ID token. */
-  redeemCode(
-    callbackUrl: URL,
-    checks: { state: string; nonce: string; codeVerifier: string },
-    now: number,
-  ): Promise<{ user: SessionUser; tokens: TokenSet }>;
+  redeemCode(callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }, now: number): Promise<CompletedLogin>;
+  /** The IdP's JWKS URI from discovery (what back-channel logout tokens are verified against). */
+  jwksUri(): Promise<string>;
 }
 
 export interface OidcClientOptions {
@@ -78,7 +78,13 @@ export function createOidcClient(config: BffConfig, options: OidcClientOptions =
         });
         const claims = response.claims();
         if (!claims) throw new Error("no ID token");
-        return { user: userOf(claims), tokens: tokensOf(response, now) };
+        const sid = typeof claims.sid === "string" && claims.sid.length > 0 && claims.sid.length <= 256 ? claims.sid : undefined;
+        return {
+          user: userOf(claims),
+          tokens: tokensOf(response, now),
+          signInMethod: signInMethodOf(claims),
+          ...(sid ? { idpSessionId: sid } : {}),
+        };
       } catch (error) {
         throw toOidcError(error);
       }
@@ -110,6 +116,13 @@ export function createOidcClient(config: BffConfig, options: OidcClientOptions =
       } catch (error) {
         throw toOidcError(error);
       }
+    },
+
+    async jwksUri() {
+      const { config: oidc } = await load();
+      const uri = oidc.serverMetadata().jwks_uri;
+      if (!uri) throw toOidcError(new Error("The IdP's discovery document names no jwks_uri"));
+      return uri;
     },
 
     async endSessionUrl() {

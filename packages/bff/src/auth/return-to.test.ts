@@ -29,7 +29,8 @@ describe("parseReturnTo", () => {
     ["a data: URL", "data:text/html,hi"],
     ["a dot segment that collapses into //", "/.//evil.example"],
     ["a dot-dot segment that collapses into //", "/a/..//evil.example"],
-    ["a path longer than 2048 characters", `/${"a".repeat(2048)}`],
+    ["a path longer than 512 characters", `/${"a".repeat(512)}`],
+    ["a path that percent-encoding lengthens past 512 characters", `/${"é".repeat(200)}`],
   ])("falls back to / for %s", (_name, value) => {
     // Act
     const result = parseReturnTo(value);

@@ -1,7 +1,8 @@
 import { hasControlCharacter } from "../http/control-characters.ts";
 
 const FALLBACK = "/";
-const MAX_LENGTH = 2048;
+/** Enough for any route of the SPA with its query; it is sealed into the login cookie, which must stay small. */
+export const MAX_RETURN_TO_LENGTH = 512;
 const base = "https://return-to.invalid";
 
 /**
@@ -16,7 +17,7 @@ const base = "https://return-to.invalid";
  * parseReturnTo("//evil.example"); // "/"
  */
 export function parseReturnTo(value: string | undefined | null): string {
-  if (typeof value !== "string" || value.length === 0 || value.length > MAX_LENGTH) return FALLBACK;
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_RETURN_TO_LENGTH) return FALLBACK;
   if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return FALLBACK;
   // Control characters, spaces and backslashes are never part of a path the app produces; browsers strip or rewrite some of them.
   if (hasControlCharacter(value) || value.includes(" ") || value.includes("\\")) return FALLBACK;
@@ -30,7 +31,8 @@ export function parseReturnTo(value: string | undefined | null): string {
   if (url.origin !== base) return FALLBACK;
   const result = `${url.pathname}${url.search}${url.hash}`;
   // Dot segments collapse during parsing ("/.//evil" becomes "//evil"), so the normalized value is checked again.
-  return result.startsWith("//") ? FALLBACK : result;
+  // Parsing percent-encodes what it must, which can lengthen it: the bound holds for what is sealed.
+  return result.startsWith("//") || result.length > MAX_RETURN_TO_LENGTH ? FALLBACK : result;
 }
 
 /** `returnTo` with `auth_error=<code>` added, for a login that ended without a session. */

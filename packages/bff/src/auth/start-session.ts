@@ -1,7 +1,8 @@
 import { type Audit, AuditEvents } from "../audit.ts";
 import { SESSION_COOKIE } from "../http/cookies.ts";
 import type { BffRequest } from "../http/request.ts";
-import type { Session, SessionService, SessionUser, TokenSet } from "../session/types.ts";
+import { describeDevice } from "../session/device-summary.ts";
+import type { NewSession, Session, SessionService } from "../session/types.ts";
 
 /** What starting a session needs: the sessions, the audit line and how long the cookie lives. */
 export interface SessionStarter {
@@ -10,6 +11,9 @@ export interface SessionStarter {
   /** The session cookie's Max-Age: the absolute lifetime. */
   cookieMaxAge: number;
 }
+
+/** What a completed login hands over: who, their tokens, how they signed in and the IdP's session id. */
+export type CompletedLogin = Omit<NewSession, "device">;
 
 /**
  * Ends whatever session the browser had and starts a brand-new one for a
@@ -23,12 +27,12 @@ export interface SessionStarter {
 export async function startSession(
   starter: SessionStarter,
   request: BffRequest,
-  login: { user: SessionUser; tokens: TokenSet },
+  login: CompletedLogin,
   method: "hosted" | "branded",
 ): Promise<Session> {
   const previous = request.cookies.get(SESSION_COOKIE);
   if (previous) await starter.sessions.delete(previous);
-  const session = await starter.sessions.create(login, request.now);
+  const session = await starter.sessions.create({ ...login, device: describeDevice(request.headers["user-agent"]) }, request.now);
   starter.audit(AuditEvents.login, { sub: session.user.sub, sessionId: session.id, requestId: request.requestId, method });
   request.setCookie(SESSION_COOKIE, session.id, { maxAge: starter.cookieMaxAge });
   return session;

@@ -2,9 +2,9 @@ import { IdpError, SessionStoreError, UnauthenticatedError } from "@spa-bff/core
 import { describe, expect, it, vi } from "vitest";
 import type { IdpTokens } from "../auth/idp-tokens.ts";
 import { OidcRejectedError } from "../auth/oidc-errors.ts";
-import { hashSessionId } from "../session/session-id.ts";
+import { sessionKeyOf } from "../session/session-id.ts";
 import type { Session, TokenSet } from "../session/types.ts";
-import { memorySessionLayer } from "../testing/fixtures.ts";
+import { memorySessionLayer, testSignIn } from "../testing/fixtures.ts";
 import { createTokenRefresher, needsRefresh } from "./token-refresher.ts";
 
 const now = 1_800_000_000;
@@ -15,7 +15,12 @@ type MemorySessions = ReturnType<typeof memorySessionLayer>["sessions"] & { stor
 
 function createMemorySessions(): MemorySessions {
   const { sessions, store } = memorySessionLayer();
-  return Object.assign(sessions, { stored: (id: string) => store.records.has(hashSessionId(id)) });
+  return Object.assign(sessions, {
+    stored: (id: string) => {
+      const key = sessionKeyOf(id);
+      return key !== undefined && store.record(key) !== undefined;
+    },
+  });
 }
 
 type FakeIdp = Pick<IdpTokens, "refresh" | "revoke"> & { refresh: ReturnType<typeof vi.fn>; revoke: ReturnType<typeof vi.fn> };
@@ -39,7 +44,7 @@ function instance(sessions: MemorySessions, idp: FakeIdp, options: { clock?: () 
 
 async function expiringSession(sessions: MemorySessions): Promise<Session> {
   return sessions.create(
-    { user: { sub: "u1" }, tokens: { accessToken: "old-at", accessTokenExpiresAt: now + 30, refreshToken: "old-rt" } },
+    { ...testSignIn, user: { sub: "u1" }, tokens: { accessToken: "old-at", accessTokenExpiresAt: now + 30, refreshToken: "old-rt" } },
     now,
   );
 }
@@ -58,7 +63,7 @@ describe("createTokenRefresher", () => {
   it("returns a fresh session without calling the IdP", async () => {
     // Prepare
     const sessions = createMemorySessions();
-    const session = await sessions.create({ user: { sub: "u1" }, tokens: fresh("a") }, now);
+    const session = await sessions.create({ ...testSignIn, user: { sub: "u1" }, tokens: fresh("a") }, now);
     const idp = fakeIdp(async () => fresh("x"));
     // Act
     const result = await instance(sessions, idp)(session, now, "r");

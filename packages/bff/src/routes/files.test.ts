@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createBffHandler } from "../app/bff-handler.ts";
 import { loadBffConfig } from "../config.ts";
 import { createFiles } from "../files/create-files.ts";
-import { functionUrlEvent, handlerEnv, memorySessionLayer, testNow } from "../testing/fixtures.ts";
+import { functionUrlEvent, handlerEnv, memorySessionLayer, testNow, testSignIn } from "../testing/fixtures.ts";
 import { keyFromPath } from "./files.ts";
 
 const baseEnv = { ...handlerEnv, AWS_REGION: "eu-west-1" };
@@ -58,6 +58,7 @@ async function setup(options: { idToken?: string | null; env?: Record<string, st
   });
   const session = await sessions.create(
     {
+      ...testSignIn,
       user: { sub: "user-1", name: "Ann" },
       tokens: {
         accessToken: "access-token-value-1",

@@ -3,7 +3,7 @@ import type { Audit } from "../audit.ts";
 import { currentSession } from "../auth/current-session.ts";
 import { SESSION_COOKIE } from "../http/cookies.ts";
 import { assertCsrfHeader, assertSameSite } from "../http/csrf.ts";
-import type { Session, SessionService, SessionUser } from "../session/types.ts";
+import type { Session, SessionService, SessionUser, SignInMethod } from "../session/types.ts";
 import type { BffRoute } from "./route.ts";
 
 export interface SessionInfoDeps {
@@ -16,7 +16,8 @@ export interface SessionInfoDeps {
 
 /**
  * GET /auth/session: who is logged in, from the session alone (no IdP
- * call). Sends only `sub`, `name` and `email`, never a token or other claim.
+ * call). Sends only `sub`, `name`, `email` and how they signed in, never a
+ * token or other claim.
  * Slides the idle deadline (throttled by the session rules).
  */
 export function sessionRoute(deps: SessionInfoDeps): BffRoute {
@@ -37,16 +38,18 @@ export function sessionRoute(deps: SessionInfoDeps): BffRoute {
   };
 }
 
-/** The logged-in answer of `/auth/session` (also sent after a branded sign-in): `sub`, `name`, `email` and the deadline only. */
+/** The logged-in answer of `/auth/session` (also sent after a branded sign-in): `sub`, `name`, `email`, the deadline and how the user signed in. */
 export function describeSession(session: Session): {
   authenticated: true;
   user: Pick<SessionUser, "sub" | "name" | "email">;
   expiresAt: string;
+  signInMethod: SignInMethod;
 } {
   const { sub, name, email } = session.user;
   return {
     authenticated: true,
     user: { sub, ...(name ? { name } : {}), ...(email ? { email } : {}) },
     expiresAt: new Date(Math.min(session.idleExpiresAt, session.absoluteExpiresAt) * 1000).toISOString(),
+    signInMethod: session.signInMethod,
   };
 }

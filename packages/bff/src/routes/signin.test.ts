@@ -47,6 +47,7 @@ function env(loginMode: "hosted" | "branded") {
     OIDC_CLIENT_SECRET: CLIENT_SECRET,
     APP_ORIGIN: origin,
     SESSION_TABLE: dynamo.tableName,
+    IDENTIFIER_HASH_KEY: "WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWg",
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     KEY_PROVIDER: "local",
     LOCAL_KEY_FILE: "/nonexistent/key.json",
@@ -160,9 +161,10 @@ describe("branded sign-in routes", () => {
       authenticated: true,
       user: { sub: "sub-alice", name: "Alice Anderson", email: "alice@example.com" },
       expiresAt: expect.any(String),
+      signInMethod: "password_and_code",
     });
     expect(setCookie(done, "__Host-session")).toMatch(
-      /^__Host-session=[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+      /^__Host-session=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
     );
     expect(setCookie(done, "__Host-bff-signin")).toBe("__Host-bff-signin=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
     expect(sessionId).not.toBe(before);

@@ -1,11 +1,12 @@
-import { BadRequestError, isAppError, PayloadTooLargeError } from "@spa-bff/core";
+import { isAppError } from "@spa-bff/core";
 import { json } from "@spa-bff/core/http";
 import * as z from "zod/mini";
 import { type Audit, AuditEvents } from "../audit.ts";
 import { type SessionStarter, startSession } from "../auth/start-session.ts";
 import { clientIp } from "../http/client-ip.ts";
 import { assertCsrfHeader, assertSameSite } from "../http/csrf.ts";
-import { type BffRequest, bodyBytes } from "../http/request.ts";
+import { parseJsonBody } from "../http/json-body.ts";
+import type { BffRequest } from "../http/request.ts";
 import { SignInFailedError, SignInLockedError } from "../signin/errors.ts";
 import { SIGNIN_COOKIE_NAME } from "../signin/pending-signin.ts";
 import type { SignInResult, SignInService } from "../signin/signin-service.ts";
@@ -19,7 +20,7 @@ export interface SignInDeps extends SessionStarter {
 }
 
 /** A JSON body of a sign-in step is a few hundred bytes; anything much larger is not one. */
-const MAX_SIGNIN_BODY_BYTES = 4096;
+const signInLimits = { maxBytes: 4096, what: "sign-in" };
 
 const signInBody = z.object({
   username: z.string({ error: "Enter your username" }).check(
@@ -55,7 +56,13 @@ export function signInRoutes(deps: SignInDeps): BffRoute[] {
       request.setCookie(SIGNIN_COOKIE_NAME, result.pending, { maxAge: result.pendingMaxAgeSeconds, sameSite: "Strict" });
       return json(200, { challenge: "CODE", ...(result.destination ? { destination: result.destination } : {}), retry: result.retry });
     }
-    const session = await startSession(deps, request, { user: result.user, tokens: result.tokens }, "branded");
+    // Every branded sign-in passes the emailed code: Cognito's custom challenge asks for it after the password.
+    const session = await startSession(
+      deps,
+      request,
+      { user: result.user, tokens: result.tokens, signInMethod: "password_and_code" },
+      "branded",
+    );
     request.clearCookie(SIGNIN_COOKIE_NAME);
     return json(200, describeSession(session));
   }
@@ -75,7 +82,7 @@ export function signInRoutes(deps: SignInDeps): BffRoute[] {
       handler: async (request) => {
         assertCsrfHeader(request.headers);
         assertSameSite(request.headers, deps.appOrigin);
-        const body = parseBody(request, signInBody);
+        const body = parseJsonBody(request, signInBody, signInLimits);
         try {
           return await respond(request, await deps.signIn.start({ ...body, ip: clientIp(request) }, request.now));
         } catch (error) {
@@ -89,7 +96,7 @@ export function signInRoutes(deps: SignInDeps): BffRoute[] {
       handler: async (request) => {
         assertCsrfHeader(request.headers);
         assertSameSite(request.headers, deps.appOrigin);
-        const body = parseBody(request, codeBody);
+        const body = parseJsonBody(request, codeBody, signInLimits);
         try {
           const pending = request.cookies.get(SIGNIN_COOKIE_NAME);
           return await respond(request, await deps.signIn.answer({ code: body.code, pending, ip: clientIp(request) }, request.now));
@@ -102,21 +109,3 @@ export function signInRoutes(deps: SignInDeps): BffRoute[] {
 }
 
 /** The JSON body, size-capped and checked; 400 `validation_failed` names each bad field, never echoing a value. */
-function parseBody<T>(request: BffRequest, schema: z.ZodMiniType<T>): T {
-  const bytes = bodyBytes(request);
-  if (bytes.length > MAX_SIGNIN_BODY_BYTES) throw new PayloadTooLargeError(MAX_SIGNIN_BODY_BYTES);
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    throw new BadRequestError("The request body must be JSON");
-  }
-  const parsed = z.safeParse(schema, value);
-  if (parsed.success) return parsed.data;
-  const fields: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    const name = issue.path.length > 0 ? String(issue.path[0]) : "body";
-    fields[name] ??= name === "body" ? "A JSON object" : issue.message;
-  }
-  throw new BadRequestError("The sign-in request is invalid", { code: "validation_failed", details: { fields } });
-}

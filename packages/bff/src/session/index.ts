@@ -10,19 +10,24 @@ export type { LocalKeyProviderOptions, LocalKeyring } from "./local-key-provider
 export { createLocalKeyProvider, rotateLocalKeyFile } from "./local-key-provider.ts";
 export type { SealerOptions } from "./sealer.ts";
 export { createSealer } from "./sealer.ts";
-export { generateSessionId, hashSessionId, isWellFormedSessionId } from "./session-id.ts";
-export type { SessionStore, StoredSession, TouchUpdate } from "./session-store.ts";
+export type { SessionKey } from "./session-id.ts";
+export { keyString, newSessionId, sessionKeyOf, sessionRef, userPartition } from "./session-id.ts";
+export type { RefreshLease, SessionStore, StoredSession, TouchUpdate } from "./session-store.ts";
 export type { SessionsOptions } from "./sessions.ts";
 export { createSessions } from "./sessions.ts";
 export type {
   DataKey,
   KeyContext,
   KeyProvider,
+  NewSession,
   Sealer,
   Session,
   SessionPolicy,
   SessionService,
   SessionUser,
+  SignInMethod,
   TokenSet,
   UpdateResult,
 } from "./types.ts";
+export type { ListedSession, UserSessions, UserSessionsOptions } from "./user-sessions.ts";
+export { createUserSessions } from "./user-sessions.ts";

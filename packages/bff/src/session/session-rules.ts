@@ -1,6 +1,7 @@
 import type { FileCredentials } from "../files/credentials.ts";
+import type { SessionKey } from "./session-id.ts";
 import type { StoredSession, TouchUpdate } from "./session-store.ts";
-import type { Session, SessionPolicy, SessionUser, TokenSet } from "./types.ts";
+import type { Session, SessionPolicy, SessionUser, SignInMethod, TokenSet } from "./types.ts";
 
 /**
  * The rules of a session, as pure functions over stored records: deadlines,
@@ -24,9 +25,38 @@ export function sweepAt(session: { idleExpiresAt: number; absoluteExpiresAt: num
   return Math.min(session.idleExpiresAt, session.absoluteExpiresAt);
 }
 
+/** What a new record needs besides its deadlines: where it lives, its handle, and the login's facts. */
+export interface NewRecord {
+  key: SessionKey;
+  handle: string;
+  user: SessionUser;
+  signInMethod: SignInMethod;
+  device: string;
+  idpSession?: string;
+}
+
 /** A brand-new record for a login at `now`, its tokens already sealed. */
-export function newStoredSession(pk: string, user: SessionUser, sealedTokens: string, now: number, policy: SessionPolicy): StoredSession {
-  return { pk, user: { ...user }, tokens: sealedTokens, createdAt: now, touchedAt: now, ...deadlines(now, now, policy), version: 1 };
+export function newStoredSession(record: NewRecord, sealedTokens: string, now: number, policy: SessionPolicy): StoredSession {
+  return {
+    ...record,
+    user: { ...record.user },
+    tokens: sealedTokens,
+    createdAt: now,
+    touchedAt: now,
+    ...deadlines(now, now, policy),
+    version: 1,
+  };
+}
+
+/**
+ * The associated data a session's tokens are sealed under: where they are
+ * stored, so a sealed value copied into another session's item never opens.
+ * Not a secret: confidentiality rests on the data key (KMS), which is also
+ * why the BFF can open another session of the same user to revoke its
+ * refresh token when the user logs out everywhere.
+ */
+export function tokensAad(key: SessionKey): string {
+  return `session:${key.pk}/${key.sk}`;
 }
 
 /**
@@ -45,8 +75,12 @@ export function plannedTouch(session: Session, now: number, policy: SessionPolic
 export function toSession(id: string, stored: StoredSession, tokens: TokenSet): Session {
   return {
     id,
+    key: stored.key,
+    handle: stored.handle,
     user: stored.user,
     tokens,
+    signInMethod: stored.signInMethod,
+    device: stored.device,
     createdAt: stored.createdAt,
     touchedAt: stored.touchedAt,
     idleExpiresAt: stored.idleExpiresAt,

@@ -1,4 +1,5 @@
 import type { FileCredentials } from "../files/credentials.ts";
+import type { SessionKey } from "./session-id.ts";
 
 /**
  * The seam between the BFF's HTTP layer (routes, OIDC, proxy) and its session
@@ -29,11 +30,21 @@ export interface SessionUser {
   username?: string;
 }
 
+/** How the user proved who they are, as `/auth/session` and the sessions list report it. */
+export type SignInMethod = "password" | "password_and_code" | "federated";
+
 export interface Session {
   /** The raw session id: only ever in the cookie and in memory, never logged or stored. */
   readonly id: string;
+  /** Where it is stored (its user's partition); derived from the id. */
+  readonly key: SessionKey;
+  /** The opaque handle the sessions list shows for it. */
+  readonly handle: string;
   readonly user: SessionUser;
   readonly tokens: TokenSet;
+  readonly signInMethod: SignInMethod;
+  /** A short summary of the browser that signed in ("Firefox on Linux"). */
+  readonly device: string;
   readonly createdAt: number;
   /** Last time the idle deadline was written (throttled by `touchIntervalSeconds`). */
   readonly touchedAt: number;
@@ -43,6 +54,17 @@ export interface Session {
   readonly version: number;
   /** A token refresh in progress on some instance, as read. */
   readonly lease?: { readonly until: number; readonly owner: string };
+}
+
+/** What a login hands over to start a session. */
+export interface NewSession {
+  user: SessionUser;
+  tokens: TokenSet;
+  signInMethod: SignInMethod;
+  /** From the User-Agent; see `describeDevice`. */
+  device: string;
+  /** The IdP's session id (the ID token's `sid`), so back-channel logout can find this session. Cognito sends none. */
+  idpSessionId?: string;
 }
 
 export interface SessionPolicy {
@@ -55,13 +77,14 @@ export interface SessionPolicy {
 export type UpdateResult = { ok: true; session: Session } | { ok: false; current: Session | undefined };
 
 export interface SessionService {
-  /** Creates a brand-new session with a fresh random id (≥ 128 bits). */
-  create(input: { user: SessionUser; tokens: TokenSet }, now: number): Promise<Session>;
+  /** Creates a brand-new session with a fresh random id (256 bits) in its user's partition. */
+  create(input: NewSession, now: number): Promise<Session>;
   /**
    * The live session for a cookie value, or `undefined` when unknown, expired
    * (idle or absolute, whatever the TTL sweeper has not yet removed) or not
-   * decryptable under its own id. Throws `SessionStoreError` when DynamoDB or
-   * the key provider fails, so an outage never looks like a logout.
+   * decryptable where it is stored. One strongly consistent read. Throws
+   * `SessionStoreError` when DynamoDB or the key provider fails, so an
+   * outage never looks like a logout.
    */
   get(id: string, now: number): Promise<Session | undefined>;
   /** Slides the idle deadline if the last write is older than the touch interval; otherwise returns the session unchanged. */
@@ -98,7 +121,7 @@ export interface KeyProvider {
 
 /**
  * AES-256-GCM envelope sealing with associated data. The same format serves
- * session tokens (aad = session id) and the login-transaction cookie.
+ * session tokens (aad = where the session is stored) and the login-transaction cookie.
  */
 export interface Sealer {
   seal(plaintext: Uint8Array, aad: string): Promise<string>;

@@ -3,7 +3,7 @@ export { CognitoSignInError, createCognitoSignInClient } from "./cognito-signin-
 export { INVALID_CREDENTIALS_MESSAGE, SignInFailedError, SignInLockedError } from "./errors.ts";
 export type { PendingSignIn } from "./pending-signin.ts";
 export { openPendingSignIn, PENDING_SIGNIN_SECONDS, SIGNIN_COOKIE_NAME, sealPendingSignIn } from "./pending-signin.ts";
-export type { IdentifierHash, RateLimitPolicy, RateLimitRule, SignInAttempt } from "./rate-limit-policy.ts";
+export type { RateLimitPolicy, RateLimitRule, SignInAttempt } from "./rate-limit-policy.ts";
 export { defaultRateLimitPolicy, subjectId, windowStart } from "./rate-limit-policy.ts";
 export type { DynamoRateLimiterOptions, RateLimiter, Reservation } from "./rate-limiter.ts";
 export { createDynamoRateLimiter } from "./rate-limiter.ts";

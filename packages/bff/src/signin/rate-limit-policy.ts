@@ -1,4 +1,4 @@
-import { hashId } from "@spa-bff/core";
+import type { IdentifierHash } from "@spa-bff/core";
 
 /** Who a sign-in attempt comes from: the user name typed and the client's address. */
 export interface SignInAttempt {
@@ -45,18 +45,14 @@ export const defaultRateLimitPolicy: RateLimitPolicy = {
   ip: { limit: 20, windowSeconds: 900 },
 };
 
-/** Keyed hash of an identifier, so the table holds no user name or address. */
-export type IdentifierHash = (kind: string, value: string) => string;
-
 /** The identifier of one counter's subject: user names case-insensitively (Cognito's default), addresses as they are. */
-export function subjectId(scope: RateLimitScope, attempt: SignInAttempt, hash: IdentifierHash = unkeyed): string {
+/** The identifier of one counter's subject, under the keyed hash, so the table holds no user name or address. */
+export function subjectId(scope: RateLimitScope, attempt: SignInAttempt, hash: IdentifierHash): string {
   const user = attempt.user.trim().toLowerCase();
   const ip = attempt.ip.trim();
   const value = scope === "pair" ? `${user}\n${ip}` : scope === "user" ? user : ip;
   return `${scope}#${hash(scope, value)}`;
 }
-
-const unkeyed: IdentifierHash = (kind, value) => hashId(`${kind}:${value}`);
 
 /** Start (epoch seconds) of the fixed window `now` falls in. */
 export function windowStart(now: number, windowSeconds: number): number {
@@ -68,6 +64,6 @@ export function secondsLeftInWindow(now: number, windowSeconds: number): number 
   return Math.max(1, windowStart(now, windowSeconds) + windowSeconds - now);
 }
 
-export function counterKey(scope: RateLimitScope, attempt: SignInAttempt, rule: RateLimitRule, now: number, hash?: IdentifierHash): string {
+export function counterKey(scope: RateLimitScope, attempt: SignInAttempt, rule: RateLimitRule, now: number, hash: IdentifierHash): string {
   return `count#${subjectId(scope, attempt, hash)}#${windowStart(now, rule.windowSeconds)}`;
 }

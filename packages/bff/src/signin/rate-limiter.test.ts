@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { rateLimitTable, SessionStoreError } from "@spa-bff/core";
 import { startTestDynamo, type TestDynamo } from "@spa-bff/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testHash } from "../testing/fixtures.ts";
 import { secondsLeftInWindow, subjectId, windowStart } from "./rate-limit-policy.ts";
 import { createDynamoRateLimiter } from "./rate-limiter.ts";
 
@@ -24,7 +26,7 @@ const policy = {
 const T0 = 1_800_000_000; // the start of a 600-second window
 
 function limiter() {
-  return createDynamoRateLimiter({ client: dynamo.client, tableName: dynamo.tableName, policy });
+  return createDynamoRateLimiter({ client: dynamo.client, tableName: dynamo.tableName, policy, hash: testHash });
 }
 
 /** A user name and address no other test uses. */
@@ -36,13 +38,15 @@ function fresh() {
 describe("rate-limit policy", () => {
   it("counts user names case-insensitively, keeps pairs, users and addresses apart, and stores only hashes", () => {
     // Act
-    const a = subjectId("user", { user: " Alice ", ip: "1.2.3.4" });
-    const b = subjectId("user", { user: "alice", ip: "5.6.7.8" });
+    const a = subjectId("user", { user: " Alice ", ip: "1.2.3.4" }, testHash);
+    const b = subjectId("user", { user: "alice", ip: "5.6.7.8" }, testHash);
     // Assess
     expect(a).toBe(b);
     expect(a).not.toContain("alice");
-    expect(subjectId("pair", { user: "alice", ip: "1.2.3.4" })).not.toBe(subjectId("pair", { user: "alice", ip: "5.6.7.8" }));
-    expect(subjectId("ip", { user: "x", ip: "1.2.3.4" })).not.toContain("1.2.3.4");
+    expect(subjectId("pair", { user: "alice", ip: "1.2.3.4" }, testHash)).not.toBe(
+      subjectId("pair", { user: "alice", ip: "5.6.7.8" }, testHash),
+    );
+    expect(subjectId("ip", { user: "x", ip: "1.2.3.4" }, testHash)).not.toContain("1.2.3.4");
   });
 
   it("puts times in fixed windows", () => {
@@ -119,7 +123,7 @@ describe("DynamoDB rate limiter", () => {
     expect(released).toMatchObject({ ok: true, lastPlace: false });
   });
 
-  it("stores no user name or address, and gives every item a TTL at the end of its window", async () => {
+  it("stores no user name or address nor an unkeyed hash of one, and gives every item a TTL at the end of its window", async () => {
     // Prepare
     const attempt = { user: "secret-user-name", ip: "203.0.113.250" };
     // Act
@@ -129,12 +133,18 @@ describe("DynamoDB rate limiter", () => {
     const text = JSON.stringify(Items);
     expect(text).not.toContain("secret-user-name");
     expect(text).not.toContain("203.0.113.250");
+    // Nor an unkeyed hash of either, which a brute force over all addresses or a list of names would reverse.
+    for (const value of ["secret-user-name", "203.0.113.250", "user:secret-user-name", "ip:203.0.113.250"]) {
+      for (const encoding of ["hex", "base64url", "base64"] as const) {
+        expect(text).not.toContain(createHash("sha256").update(value).digest(encoding).slice(0, 16));
+      }
+    }
     for (const item of Items ?? []) expect(Number(item.ttl?.N)).toBeGreaterThan(T0);
   });
 
   it("fails closed with SessionStoreError when the table is unreachable", async () => {
     // Prepare
-    const rl = createDynamoRateLimiter({ client: dynamo.client, tableName: "no-such-table", policy });
+    const rl = createDynamoRateLimiter({ client: dynamo.client, tableName: "no-such-table", policy, hash: testHash });
     // Act
     const error = await rl.reserve(fresh(), T0).catch((caught: unknown) => caught);
     // Assess

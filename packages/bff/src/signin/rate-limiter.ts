@@ -1,9 +1,8 @@
 import { DeleteItemCommand, type DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { AppError, SessionStoreError } from "@spa-bff/core";
+import { AppError, type IdentifierHash, SessionStoreError } from "@spa-bff/core";
 import {
   counterKey,
   defaultRateLimitPolicy,
-  type IdentifierHash,
   type RateLimitPolicy,
   type RateLimitScope,
   type SignInAttempt,
@@ -33,8 +32,8 @@ export interface DynamoRateLimiterOptions {
   /** The table made from `rateLimitTable` (core). */
   tableName: string;
   policy?: RateLimitPolicy;
-  /** Keyed hash of user names and addresses. */
-  hash?: IdentifierHash;
+  /** Keyed hash of user names and addresses (`IDENTIFIER_HASH_KEY`). */
+  hash: IdentifierHash;
 }
 
 const scopes: readonly RateLimitScope[] = ["pair", "ip", "user"];

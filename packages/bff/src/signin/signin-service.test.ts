@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createLocalKeyProvider } from "../session/local-key-provider.ts";
 import { createSealer } from "../session/sealer.ts";
 import { CLIENT_ID, CLIENT_SECRET, createFakeCognito, type FakeUser, POOL_ID } from "../testing/fake-cognito.ts";
+import { testHash } from "../testing/fixtures.ts";
 import { createCognitoSignInClient } from "./cognito-signin-client.ts";
 import { INVALID_CREDENTIALS_MESSAGE, SignInFailedError, SignInLockedError } from "./errors.ts";
 import { createDynamoRateLimiter } from "./rate-limiter.ts";
@@ -48,10 +49,11 @@ function setup() {
   const clock = { now: 1_899_999_900 + ++tableCounter * 3600 };
   const service = createSignInService({
     cognito: createCognitoSignInClient({ client: fake.client, userPoolId: POOL_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
-    rateLimiter: createDynamoRateLimiter({ client: dynamo.client, tableName: dynamo.tableName }),
+    rateLimiter: createDynamoRateLimiter({ client: dynamo.client, tableName: dynamo.tableName, hash: testHash }),
     sealer: createSealer(createLocalKeyProvider({ key: randomBytes(32) })),
     clock: () => clock.now,
     logger,
+    hash: testHash,
   });
   const ip = `198.51.100.${tableCounter}`;
   return { service, clock, ip, logs: output.text };

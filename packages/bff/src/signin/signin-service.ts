@@ -1,9 +1,9 @@
-import { BadRequestError, createLogger, hashId, IdpError, type Logger } from "@spa-bff/core";
+import { BadRequestError, createLogger, type IdentifierHash, IdpError, type Logger } from "@spa-bff/core";
 import type { Sealer, SessionUser, TokenSet } from "../session/types.ts";
 import { type CognitoSignInClient, CognitoSignInError, type CognitoStep } from "./cognito-signin-client.ts";
 import { SignInFailedError, SignInLockedError } from "./errors.ts";
 import { openPendingSignIn, PENDING_SIGNIN_SECONDS, sealPendingSignIn } from "./pending-signin.ts";
-import type { IdentifierHash, SignInAttempt } from "./rate-limit-policy.ts";
+import type { SignInAttempt } from "./rate-limit-policy.ts";
 import type { RateLimiter, Reservation } from "./rate-limiter.ts";
 import { toTokenSet, userFromIdToken } from "./tokens.ts";
 
@@ -44,8 +44,8 @@ export interface SignInServiceDeps {
   /** Epoch seconds. */
   clock?: () => number;
   logger?: Logger;
-  /** Keyed hash of the identifiers in log lines. */
-  hash?: IdentifierHash;
+  /** Keyed hash of the identifiers in log lines (`IDENTIFIER_HASH_KEY`). */
+  hash: IdentifierHash;
 }
 
 /** Message when the code step cannot continue: three wrong codes, or Cognito's 3-minute session ran out. */
@@ -69,7 +69,7 @@ const MAX_PASSWORD = 256;
 export function createSignInService(deps: SignInServiceDeps): SignInService {
   const clock = deps.clock ?? (() => Math.floor(Date.now() / 1000));
   const logger = deps.logger ?? createLogger("bff");
-  const identify = deps.hash ?? ((kind: string, value: string) => hashId(`${kind}:${value}`));
+  const identify = deps.hash;
 
   /** Reserves this attempt's place before Cognito sees it; a full counter refuses it at once (429). */
   async function reserve(attempt: SignInAttempt, now: number): Promise<Reservation & { ok: true }> {

@@ -3,6 +3,7 @@
  * helpers the BFF's unit tests share, so each test states only what differs.
  */
 import { randomBytes } from "node:crypto";
+import { createIdentifierHash } from "@spa-bff/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { createLocalKeyProvider } from "../session/local-key-provider.ts";
 import { createSealer } from "../session/sealer.ts";
@@ -16,6 +17,15 @@ export const testOrigin = "https://app.example";
 /** A fixed "now" (epoch seconds) for handler tests. */
 export const testNow = 1_800_000_000;
 
+/** The identifier hash key of the fixtures (base64url of 32 bytes). */
+export const testIdentifierHashKey = Buffer.alloc(32, 0x5a).toString("base64url");
+
+/** The keyed hash the fixtures' sessions and handlers use. */
+export const testHash = createIdentifierHash(Buffer.from(testIdentifierHashKey, "base64url"));
+
+/** How the fixtures' users signed in, for sessions a test creates directly. */
+export const testSignIn = { signInMethod: "password", device: "Firefox on Linux" } as const;
+
 /** A deployed BFF's environment: Cognito issuer, KMS-sealed sessions, CloudFront origin. */
 export const deployedEnv = {
   OIDC_ISSUER: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc",
@@ -23,6 +33,7 @@ export const deployedEnv = {
   OIDC_CLIENT_SECRET: "secret",
   APP_ORIGIN: "https://d111.cloudfront.net",
   SESSION_TABLE: "Sessions",
+  IDENTIFIER_HASH_KEY: testIdentifierHashKey,
   KEY_PROVIDER: "kms",
   KMS_KEY_ID: "alias/bff",
   API_BASE_URL: "https://abc.execute-api.eu-west-1.amazonaws.com/prod/",
@@ -35,6 +46,7 @@ export const handlerEnv = {
   OIDC_CLIENT_SECRET: "web-secret",
   APP_ORIGIN: testOrigin,
   SESSION_TABLE: "Sessions",
+  IDENTIFIER_HASH_KEY: testIdentifierHashKey,
   KEY_PROVIDER: "local",
   LOCAL_KEY_FILE: "/nonexistent/key.json",
   API_BASE_URL: "https://api.example/prod",
@@ -80,6 +92,6 @@ export function functionUrlEvent(method: string, rawPath: string, init: EventIni
 export function memorySessionLayer(policy: SessionPolicy = { idleSeconds: 1800, absoluteSeconds: 28800, touchIntervalSeconds: 300 }) {
   const store = createMemorySessionStore();
   const sealer = createSealer(createLocalKeyProvider({ key: randomBytes(32) }));
-  const sessions = createSessions({ store, sealer, policy });
+  const sessions = createSessions({ store, sealer, policy, hash: testHash });
   return { store, sealer, sessions };
 }

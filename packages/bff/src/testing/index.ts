@@ -7,3 +7,4 @@ export { createFakeKms } from "./fake-kms.ts";
 export { memorySessionLayer } from "./fixtures.ts";
 export type { MemorySessionStore } from "./memory-session-store.ts";
 export { createMemorySessionStore } from "./memory-session-store.ts";
+export { sessionItemKey } from "./session-item-key.ts";

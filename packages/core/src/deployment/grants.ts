@@ -35,8 +35,8 @@ export const sessionEncryptionContext = { purpose: "bff-session", app: "spa-bff"
 export const roleGrants: Readonly<Record<RoleName, readonly Grant[]>> = {
   bff: [
     {
-      // Sessions, their per-user index items, and the replay cache of back-channel logout tokens.
-      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"],
+      // Sessions (Query: every session of one user, strongly consistent), back-channel logout's links, replay markers and counters.
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
       resource: { table: "Sessions" },
     },
     {

@@ -23,8 +23,8 @@ export interface LocalResources {
  * The ARN of a DynamoDB table (and, given one, of its index) in the local account.
  *
  * @example
- * dynamoTableArn("us-east-1", "123456789012", "local-Sessions", "bySub");
- * // "arn:aws:dynamodb:us-east-1:123456789012:table/local-Sessions/index/bySub"
+ * dynamoTableArn("us-east-1", "123456789012", "local-Items", "byOwner");
+ * // "arn:aws:dynamodb:us-east-1:123456789012:table/local-Items/index/byOwner"
  */
 export function dynamoTableArn(region: string, accountId: string, table: string, index?: string): string {
   return `arn:aws:dynamodb:${region}:${accountId}:table/${table}${index === undefined ? "" : `/index/${index}`}`;

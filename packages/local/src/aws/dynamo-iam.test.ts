@@ -69,8 +69,10 @@ describe("the local DynamoDB with IAM", () => {
 
   it("lets the BFF role write and read a session", async () => {
     // Act
-    await bff.send(new PutItemCommand({ TableName: tables.Sessions, Item: { pk: { S: "session#1" }, sub: { S: "alice" } } }));
-    const read = await bff.send(new GetItemCommand({ TableName: tables.Sessions, Key: { pk: { S: "session#1" } } }));
+    await bff.send(
+      new PutItemCommand({ TableName: tables.Sessions, Item: { pk: { S: "u#alice" }, sk: { S: "s#1" }, sub: { S: "alice" } } }),
+    );
+    const read = await bff.send(new GetItemCommand({ TableName: tables.Sessions, Key: { pk: { S: "u#alice" }, sk: { S: "s#1" } } }));
     // Assess
     expect(read.Item?.sub).toEqual({ S: "alice" });
   });
@@ -91,7 +93,7 @@ describe("the local DynamoDB with IAM", () => {
     const error = await failure(
       bff.send(
         new BatchWriteItemCommand({
-          RequestItems: { [tables.Sessions]: [{ DeleteRequest: { Key: { pk: { S: "session#1" } } } }] },
+          RequestItems: { [tables.Sessions]: [{ DeleteRequest: { Key: { pk: { S: "u#alice" }, sk: { S: "s#1" } } } }] },
         }),
       ),
     );
@@ -123,21 +125,23 @@ describe("the local DynamoDB with IAM", () => {
       bff.send(
         new QueryCommand({
           TableName: tables.Sessions,
-          IndexName: "bySub",
-          KeyConditionExpression: "#sub = :sub",
-          ExpressionAttributeNames: { "#sub": "sub" },
-          ExpressionAttributeValues: { ":sub": { S: "alice" } },
+          IndexName: "byOwner",
+          KeyConditionExpression: "#owner = :owner",
+          ExpressionAttributeNames: { "#owner": "owner" },
+          ExpressionAttributeValues: { ":owner": { S: "alice" } },
         }),
       ),
     );
     // Assess
     expect(error.name).toBe("AccessDeniedException");
-    expect(error.message).toContain(`on resource: ${tableArn(tables.Sessions)}/index/bySub because`);
+    expect(error.message).toContain(`on resource: ${tableArn(tables.Sessions)}/index/byOwner because`);
   });
 
   it("refuses a role's call on another role's table", async () => {
     // Act
-    const error = await failure(items.send(new GetItemCommand({ TableName: tables.Sessions, Key: { pk: { S: "session#1" } } })));
+    const error = await failure(
+      items.send(new GetItemCommand({ TableName: tables.Sessions, Key: { pk: { S: "u#alice" }, sk: { S: "s#1" } } })),
+    );
     // Assess
     expect(error.name).toBe("AccessDeniedException");
     expect(error.message).toContain("assumed-role/items/ApiItems is not authorized to perform: dynamodb:GetItem");

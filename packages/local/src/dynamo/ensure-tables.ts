@@ -1,5 +1,6 @@
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
@@ -11,12 +12,17 @@ import { ConfigError, createTableInput, isLoopbackUrl, type TableDefinition, tab
 /** The physical table name for each table definition, by its logical name. */
 export type TableNames = { readonly [Name in (typeof tables)[number]["name"]]: string };
 
-async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+/** Whether the table exists with the definition's key schema: `"missing"`, `"current"`, or `"outdated"` (data of an older layout). */
+async function tableState(client: DynamoDBClient, def: TableDefinition, tableName: string): Promise<"missing" | "current" | "outdated"> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return true;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const wanted = createTableInput(def, tableName);
+    const same =
+      JSON.stringify(Table?.KeySchema) === JSON.stringify(wanted.KeySchema) &&
+      (Table?.GlobalSecondaryIndexes ?? []).length === (wanted.GlobalSecondaryIndexes ?? []).length;
+    return same ? "current" : "outdated";
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
+    if (error instanceof ResourceNotFoundException) return "missing";
     throw error;
   }
 }
@@ -67,7 +73,16 @@ export async function createTables(endpoint: string, definitions: Readonly<Recor
   });
   try {
     for (const [tableName, def] of Object.entries(definitions)) {
-      if (!(await tableExists(client, tableName))) await createTable(client, def, tableName);
+      const state = await tableState(client, def, tableName);
+      if (state === "outdated") {
+        // A data folder from an older table layout (local data only): start that table afresh rather than fail on every call.
+        process.stderr.write(`Local table ${tableName} has an older key layout; recreating it (its local data is dropped)\n`);
+        await client.send(new DeleteTableCommand({ TableName: tableName }));
+        while ((await tableState(client, def, tableName)) !== "missing") {
+          // dynalite drops a table on a later tick; poll, no sleeping.
+        }
+      }
+      if (state !== "current") await createTable(client, def, tableName);
       if (def.ttl) await enableTtl(client, tableName, def.ttl);
       // dynalite flips a new table (and its indexes) to ACTIVE on the next tick; poll the state, no sleeping.
       for (;;) {

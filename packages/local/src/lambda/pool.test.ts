@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { hashId } from "@spa-bff/core";
+import { createIdentifierHash } from "@spa-bff/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ModuleStateResult } from "./fixtures/module-state.ts";
 import { createFunctionPool, type FunctionDefinition, type FunctionPool, FunctionPoolStoppedError, type InvokeResult } from "./pool.ts";
@@ -60,6 +60,9 @@ function succeeded(result: InvokeResult): Extract<InvokeResult, { outcome: "succ
   if (result.outcome !== "success") throw new Error(`expected success, got ${JSON.stringify(result)}`);
   return result as Extract<InvokeResult, { outcome: "success" }> & { payload: ModuleStateResult };
 }
+
+/** The hash the workspace-import fixture computes with its fixed key. */
+const fixtureHash = createIdentifierHash(Buffer.alloc(32, 7));
 
 describe("createFunctionPool: instances", () => {
   it("serves one invocation per instance: two concurrent calls start two instances, each counting from one", async () => {
@@ -337,7 +340,7 @@ describe("createFunctionPool: what the handler sees", () => {
     // Assess
     expect(result).toMatchObject({
       outcome: "success",
-      payload: { code: "not_found", hash: hashId("alice"), warmedUp: hashId("cold start") },
+      payload: { code: "not_found", hash: fixtureHash("fixture", "alice"), warmedUp: fixtureHash("fixture", "cold start") },
     });
   });
 });

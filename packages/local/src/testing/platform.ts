@@ -9,6 +9,7 @@ import {
   type SessionService,
   type SessionStore,
 } from "@spa-bff/bff/session";
+import { createIdentifierHash } from "@spa-bff/core";
 import { type Platform, type PlatformOptions, startPlatform } from "../platform.ts";
 import { type RecordingUpstream, startRecordingUpstream } from "./recording-upstream.ts";
 
@@ -82,7 +83,12 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const dynamodb = adminClient(platform.urls.dynamo);
   layer ??= sessionLayer(config);
   const { sealer, sessionStore } = layer;
-  const sessions = createSessions({ store: sessionStore, sealer, policy: config.session });
+  const sessions = createSessions({
+    store: sessionStore,
+    sealer,
+    policy: config.session,
+    hash: createIdentifierHash(config.identifierHashKey),
+  });
 
   return {
     platform,
@@ -94,7 +100,18 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     dynamodb,
     upstream,
     sessionCount: async () =>
-      (await dynamodb.send(new ScanCommand({ TableName: platform.tables.Sessions, Select: "COUNT", ConsistentRead: true }))).Count ?? 0,
+      (
+        await dynamodb.send(
+          new ScanCommand({
+            TableName: platform.tables.Sessions,
+            Select: "COUNT",
+            ConsistentRead: true,
+            // Sessions only: back-channel logout's links and markers share the table.
+            FilterExpression: "begins_with(sk, :session)",
+            ExpressionAttributeValues: { ":session": { S: "s#" } },
+          }),
+        )
+      ).Count ?? 0,
     password: (username) => platform.users.find((user) => user.username === username)?.password ?? "",
     restartBff: (adapters = {}) => platform.replaceBff(adapters),
     stop: async () => {
