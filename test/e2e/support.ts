@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { LoginMode } from "@spa-bff/core/infra";
 import { type DemoUser, type Platform, startPlatform } from "@spa-bff/local";
 import { type Browser, chromium, type Page, type Response } from "playwright-core";
 import { ensureWebBuilt, webDist } from "./web-build.ts";
@@ -27,7 +28,7 @@ export interface E2eStack {
 }
 
 /** Starts the platform with the built SPA (and the local S3 when `s3`) and launches Chromium. */
-export async function startE2e(options: { s3?: boolean } = {}): Promise<E2eStack> {
+export async function startE2e(options: { s3?: boolean; loginMode?: LoginMode } = {}): Promise<E2eStack> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is required at ${CHROMIUM} for the browser tests: apt-get install chromium (never a downloaded browser)`);
   }
@@ -47,6 +48,7 @@ export async function startE2e(options: { s3?: boolean } = {}): Promise<E2eStack
       dataDir: null,
       spa: { kind: "static", dir: webDist },
       bffEnv: { LOCAL_KEY_FILE: join(keyDir, "session-key.json") },
+      ...(options.loginMode ? { loginMode: options.loginMode } : {}),
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -8,5 +8,4 @@ export type { BffConfig } from "./config.ts";
 export { loadBffConfig } from "./config.ts";
 export type { FileCredentials, FileStorage, Files, FilesConfig } from "./files/index.ts";
 export { createFileStorage, createFiles, loadFilesConfig } from "./files/index.ts";
-export type { LocalOperatorFile } from "./operator/operator-config.ts";
 export type { BffRoute } from "./routes/route.ts";

@@ -8,7 +8,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BffAdapters, type BffConfig, createBffHandler, type LocalOperatorFile, loadBffConfig } from "@spa-bff/bff";
+import { type BffAdapters, type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
+import type { LocalOperatorFile } from "@spa-bff/bff/operator";
 import { createLocalKeyProvider, defaultKeyContext } from "@spa-bff/bff/session";
 import { brandedTokenScopes, type FunctionId, functions, type LoginMode, routeRules, tokenTiming } from "@spa-bff/core/infra";
 import { createLocalIam, type LocalIam, type LocalSts, localAdminCredentials, localArnResolver, startLocalSts } from "./aws/index.ts";
@@ -81,7 +82,7 @@ export interface Platform {
   ports: PlatformPorts;
   clients: LocalClients;
   users: DemoUser[];
-  tables: { Sessions: string; Items: string };
+  tables: { Sessions: string; Items: string; SignInAttempts: string };
   parts: {
     idp: Awaited<ReturnType<typeof startIdp>>;
     dynamo: Awaited<ReturnType<typeof startDynamo>>;
