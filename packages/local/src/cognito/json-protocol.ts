@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BodyTooLargeError, readBody } from "../http/listen.ts";
+import type { HeldRequestTicket } from "../idp/token-holds.ts";
 import { verifySigV4 } from "../s3/sigv4-verifier.ts";
 import { CognitoMessages, CognitoServiceError } from "./errors.ts";
 
@@ -35,6 +36,31 @@ export interface JsonProtocolOptions {
   readonly now: () => number;
   /** Called once per request with what may be logged: never a body, a token or a user name. */
   readonly onResult: (result: { operation: string; status: number; errorType?: string }) => void;
+  /**
+   * For tests (the local IdP's `holdTokenRequests`): a ticket when a hold
+   * takes this request. A `before` hold that rejects it answers as Cognito
+   * refuses a refresh token (`NotAuthorizedException: Invalid Refresh Token`),
+   * so only refresh operations may be held.
+   */
+  readonly holdFor?: (
+    operation: string,
+    input: Record<string, unknown>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => HeldRequestTicket | undefined;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: object;
+  readonly headers?: Record<string, string>;
+  readonly errorType?: string;
+}
+
+/** The refresh token in an answer of `GetTokensFromRefreshToken` or `InitiateAuth`. */
+function refreshTokenOf(body: object): string | undefined {
+  const result = (body as { AuthenticationResult?: { RefreshToken?: unknown } }).AuthenticationResult;
+  return typeof result?.RefreshToken === "string" ? result.RefreshToken : undefined;
 }
 
 /**
@@ -51,6 +77,8 @@ export function createJsonProtocolHandler(options: JsonProtocolOptions): (req: I
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "POST" || path !== "/" || typeof target !== "string" || !target.startsWith(COGNITO_TARGET_PREFIX)) return false;
     const operation = target.slice(COGNITO_TARGET_PREFIX.length);
+    let ticket: HeldRequestTicket | undefined;
+    let answer: Answer;
     try {
       if (!(req.headers["content-type"] ?? "").startsWith(contentType)) {
         throw new CognitoServiceError("SerializationException", `Expected Content-Type ${contentType}`);
@@ -65,13 +93,32 @@ export function createJsonProtocolHandler(options: JsonProtocolOptions): (req: I
       }
       if (options.iamOperations.has(operation)) authorizeIam(options, req, body, operation);
       const input = parseInput(body);
-      send(res, 200, await handler(input, { headers: req.headers }));
-      options.onResult({ operation, status: 200 });
+      ticket = options.holdFor?.(operation, input, req, res);
+      const decision = ticket ? await ticket.beforeProcessing() : { action: "process" as const };
+      if (decision.action === "drop") {
+        // As if it never arrived: not processed, no answer; the connection is already gone.
+        req.socket.destroy();
+        return true;
+      }
+      if (decision.action === "reject") throw new CognitoServiceError("NotAuthorizedException", CognitoMessages.invalidRefreshToken);
+      answer = { status: 200, body: await handler(input, { headers: req.headers }) };
     } catch (error) {
       const failure = toServiceError(error);
-      send(res, failure.status, failure.toBody(), { "x-amzn-errortype": `${failure.type}:` });
-      options.onResult({ operation: operation.slice(0, 60), status: failure.status, errorType: failure.type });
+      answer = {
+        status: failure.status,
+        body: failure.toBody(),
+        headers: { "x-amzn-errortype": `${failure.type}:` },
+        errorType: failure.type,
+      };
     }
+    // An answer held after processing goes nowhere if its client left meanwhile.
+    if (ticket && !(await ticket.beforeSending(answer.status === 200 ? refreshTokenOf(answer.body) : undefined))) return true;
+    send(res, answer.status, answer.body, answer.headers);
+    options.onResult({
+      operation: operation.slice(0, 60),
+      status: answer.status,
+      ...(answer.errorType ? { errorType: answer.errorType } : {}),
+    });
     return true;
   };
 }

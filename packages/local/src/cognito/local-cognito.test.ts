@@ -735,6 +735,19 @@ describe("local Cognito: AdminUserGlobalSignOut is IAM-authorized", () => {
     expect(counters().globalSignOuts).toBe(before.globalSignOuts + 1);
   });
 
+  it("takes the user's sub as Username, as Cognito does for a local user", async () => {
+    // Prepare
+    const tokens = await signIn("carol");
+    const sub = idp.users.find((user) => user.username === "carol")?.sub ?? "";
+    const bob = await signIn("bob");
+    // Act
+    const answer = await sdk(idp, bffKey).send(new AdminUserGlobalSignOutCommand({ UserPoolId: POOL, Username: sub }));
+    // Assess
+    expect(answer.$metadata.httpStatusCode).toBe(200);
+    expect((await sdkRefusal(refresh(tokens.RefreshToken ?? ""))).message).toBe("Refresh Token has been revoked");
+    expect((await refresh(bob.RefreshToken ?? "")).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
+  });
+
   it("refuses it unsigned, with a wrong secret, with an unknown key, and for a principal without the grant", async () => {
     // Prepare
     const tokens = await signIn("carol");

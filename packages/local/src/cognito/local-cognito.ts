@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ConfigError, createLogger, type Logger } from "@spa-bff/core";
 import type { DemoUser } from "../idp/demo-users.ts";
 import type { IdpKeys } from "../idp/idp-keys.ts";
+import type { TokenHolds } from "../idp/token-holds.ts";
 import { createAuthSessionStore } from "./auth-sessions.ts";
 import { type CognitoClientSettings, validateClientSettings } from "./client-settings.ts";
 import { type AuthFlow, createCustomAuth } from "./custom-auth.ts";
@@ -35,6 +36,15 @@ export interface LocalCognitoOptions {
   /** Epoch milliseconds; injectable for tests. */
   readonly now?: () => number;
   readonly logger?: Logger;
+  /**
+   * After `GlobalSignOut` or `AdminUserGlobalSignOut` of the user `sub`:
+   * ends what the user holds outside this API. The local IdP passes one
+   * that ends the user's code-flow grants, since Cognito's global sign-out
+   * ends the hosted sign-in's refresh tokens too.
+   */
+  readonly signOutElsewhere?: (sub: string) => Promise<void>;
+  /** For tests: the local IdP's holds, which may take refresh requests (`refresh_token`); see `createTokenHolds`. */
+  readonly holds?: TokenHolds;
 }
 
 /** A running local stand-in for the Cognito user-pool API. */
@@ -50,6 +60,14 @@ export interface LocalCognito {
 }
 
 const iamOperations = new Set(["AdminUserGlobalSignOut"]);
+
+/** The OAuth grant type a request stands for, so a hold on `refresh_token` takes the API's refreshes too. */
+function grantTypeOf(operation: string, input: Record<string, unknown>): string | undefined {
+  if (operation === "GetTokensFromRefreshToken") return "refresh_token";
+  if (operation === "InitiateAuth" && (input.AuthFlow === "REFRESH_TOKEN_AUTH" || input.AuthFlow === "REFRESH_TOKEN"))
+    return "refresh_token";
+  return undefined;
+}
 
 /**
  * A local stand-in for the Cognito user-pool API (`cognito-idp`, AWS JSON
@@ -115,7 +133,9 @@ export function createLocalCognito(options: LocalCognitoOptions): LocalCognito {
     counters,
     logger,
     now,
+    signOutElsewhere: options.signOutElsewhere ?? (async () => undefined),
   };
+  const holds = options.holds;
   const caller = (headers: IncomingMessage["headers"]): CallerInfo => {
     const agent = headers["x-amz-user-agent"] ?? headers["user-agent"];
     return { awsSdkVersion: awsSdkVersionOf(Array.isArray(agent) ? agent[0] : agent) };
@@ -136,6 +156,14 @@ export function createLocalCognito(options: LocalCognitoOptions): LocalCognito {
     now,
     // Operation, status and error name only: never a body, a token, a session or a user name.
     onResult: (result) => logger.info("cognito request", { event: "cognito_request", ...result }),
+    ...(holds
+      ? {
+          holdFor: (operation: string, input: Record<string, unknown>, req: IncomingMessage, res: ServerResponse) => {
+            const grantType = holds.active ? grantTypeOf(operation, input) : undefined;
+            return grantType ? holds.claim(grantType, req, res) : undefined;
+          },
+        }
+      : {}),
   });
   return {
     userPoolId: options.userPoolId,

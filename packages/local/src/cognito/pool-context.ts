@@ -42,6 +42,8 @@ export interface PoolContext {
   readonly counters: CognitoCounters;
   readonly logger: Logger;
   readonly now: () => number;
+  /** After a global sign-out of the user `sub`: ends what the user holds outside this API (the code flow's grants). */
+  readonly signOutElsewhere: (sub: string) => Promise<void>;
 }
 
 /** What an operation knows about the HTTP request besides its JSON body. */

@@ -89,7 +89,7 @@ export async function revokeToken(pool: PoolContext, input: Input): Promise<Outp
 /**
  * `GlobalSignOut`: authorized by the user's own access token (it must carry
  * `aws.cognito.signin.user.admin` and not be revoked); ends every refresh
- * token of the user.
+ * token of the user, those of the hosted sign-in (code flow) included.
  *
  * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html
  */
@@ -99,14 +99,16 @@ export async function globalSignOut(pool: PoolContext, input: Input): Promise<Ou
   const family = typeof payload.origin_jti === "string" ? pool.refreshTokens.familyById(payload.origin_jti) : undefined;
   if (!family || family.revoked || typeof payload.sub !== "string") throw notAuthorized(CognitoMessages.accessTokenRevoked);
   pool.refreshTokens.revokeUser(payload.sub, "signed_out");
+  await pool.signOutElsewhere(payload.sub);
   pool.counters.globalSignOuts += 1;
   return {};
 }
 
 /**
  * `AdminUserGlobalSignOut`: ends every refresh token of the user, on every
- * app client. It is IAM-authorized: the HTTP layer lets it through only with
- * a valid SigV4 signature and, when an authorizer is set, a grant of
+ * app client and from every sign-in (code flow included). It is
+ * IAM-authorized: the HTTP layer lets it through only with a valid SigV4
+ * signature and, when an authorizer is set, a grant of
  * `cognito-idp:AdminUserGlobalSignOut` on this pool.
  *
  * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html
@@ -116,9 +118,11 @@ export async function adminUserGlobalSignOut(pool: PoolContext, input: Input): P
   const username = requireString(input, "Username");
   if (userPoolId !== pool.userPoolId)
     throw new CognitoServiceError("ResourceNotFoundException", `User pool ${userPoolId.slice(0, 60)} does not exist.`);
-  const user = pool.users.find(username);
+  // The admin API takes the user name, or the sub of a local user (as the operator command sends).
+  const user = pool.users.find(username) ?? pool.users.findBySub(username);
   if (!user) throw new CognitoServiceError("UserNotFoundException", CognitoMessages.userNotFound);
   pool.refreshTokens.revokeUser(user.sub, "signed_out");
+  await pool.signOutElsewhere(user.sub);
   pool.counters.globalSignOuts += 1;
   return {};
 }

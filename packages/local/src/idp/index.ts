@@ -12,3 +12,4 @@ export type { IdpClients, IdpProfile, M2mClientOptions, WebClientOptions } from 
 export { itemsResource } from "./provider-config.ts";
 export type { IdpCognitoOptions, LocalIdp, StartIdpOptions } from "./start-idp.ts";
 export { startIdp } from "./start-idp.ts";
+export type { HeldOutcome, HeldTokenRequests, HoldPhase, HoldTokenRequestsOptions, ReleaseOptions } from "./token-holds.ts";

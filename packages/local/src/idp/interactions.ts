@@ -14,6 +14,8 @@ export interface InteractionRoutesOptions {
   /** Display names by client id, for "to continue to …". */
   readonly clientNames: Readonly<Record<string, string>>;
   readonly logger: Logger;
+  /** Told each grant the consent step saves, as for those saved at an authorization. */
+  readonly onGrantSaved?: (accountId: string, grantId: string) => void;
 }
 
 class FormTooLargeError extends Error {
@@ -57,7 +59,11 @@ function clientError(error: unknown): { status: number; code: string; descriptio
  * configuration's `loadExistingGrant` normally grants everything before a
  * consent prompt can arise; this covers any prompt it did not foresee.
  */
-async function grantMissing(provider: Provider, interaction: Interaction): Promise<string> {
+async function grantMissing(
+  provider: Provider,
+  interaction: Interaction,
+  onGrantSaved: InteractionRoutesOptions["onGrantSaved"],
+): Promise<string> {
   const { details } = interaction.prompt;
   const accountId = interaction.session?.accountId;
   const clientId = interaction.params.client_id;
@@ -74,7 +80,9 @@ async function grantMissing(provider: Provider, interaction: Interaction): Promi
       if (Array.isArray(scopes) && scopes.length > 0) grant.addResourceScope(resource, scopes.join(" "));
     }
   }
-  return grant.save();
+  const grantId = await grant.save();
+  onGrantSaved?.(accountId, grantId);
+  return grantId;
 }
 
 /**
@@ -89,7 +97,7 @@ async function grantMissing(provider: Provider, interaction: Interaction): Promi
 export function createInteractionRoutes(
   options: InteractionRoutesOptions,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  const { provider, users, clientNames, logger } = options;
+  const { provider, users, clientNames, logger, onGrantSaved } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
     const interaction = await provider.interactionDetails(req, res);
@@ -102,7 +110,7 @@ export function createInteractionRoutes(
     const action = `/interaction/${uid}`;
 
     if (interaction.prompt.name === "consent") {
-      const grantId = await grantMissing(provider, interaction);
+      const grantId = await grantMissing(provider, interaction, onGrantSaved);
       await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
       return;
     }

@@ -150,7 +150,7 @@ describe("local IdP, oidc profile: back-channel logout", () => {
     expect(payload.jti).toEqual(expect.any(String));
     expect(payload.iat).toEqual(expect.any(Number));
     expect(idp.backchannelLogouts.sent.slice(sentBefore)).toEqual([
-      { clientId: web.clientId, sub: one.tokens.claims()?.sub, sid: sidOne, outcome: "delivered" },
+      { clientId: web.clientId, sub: one.tokens.claims()?.sub, sid: sidOne, outcome: "delivered", token },
     ]);
     expect(receiver.tokens.map((sent) => decodeJwt(sent).sid)).not.toContain(sidTwo);
     expect(await hasSession(one.browser)).toBe(false);
@@ -177,6 +177,7 @@ describe("local IdP, oidc profile: back-channel logout", () => {
         sid: tokens.claims()?.sid,
         outcome: "failed",
         error: expect.stringContaining("400"),
+        token: receiver.tokens[0],
       },
     ]);
     expect(await hasSession(browser)).toBe(false);

@@ -63,6 +63,11 @@ declare module "oidc-provider" {
 
   /** The Koa context of middleware added with `provider.use` (no `oidc` yet: it runs before the routes). */
   export interface KoaContext {
+    /** The request oidc-provider reads (its body too): middleware may replace it with one that replays a body it read. */
+    req: IncomingMessage;
+    readonly res: ServerResponse;
+    /** `false`: Koa sends nothing, the middleware took care of the response (or there is no one to send it to). */
+    respond: boolean;
     readonly method: string;
     readonly path: string;
     readonly query: Readonly<Record<string, string | string[] | undefined>>;
@@ -106,6 +111,7 @@ declare module "oidc-provider" {
     addOIDCClaims(claims: string[]): void;
     addResourceScope(resource: string, scope: string): void;
     save(): Promise<string>;
+    destroy(): Promise<void>;
   }
 
   export interface GrantConstructor {
@@ -135,7 +141,11 @@ declare module "oidc-provider" {
     readonly Grant: GrantConstructor;
     readonly Client: { find(clientId: string): Promise<OidcClient | undefined> };
     readonly Session: { get(ctx: KoaContext): Promise<OidcBrowserSession> };
-    readonly RefreshToken: { find(value: string): Promise<OidcRefreshToken | undefined> };
+    readonly RefreshToken: {
+      find(value: string): Promise<OidcRefreshToken | undefined>;
+      revokeByGrantId(grantId: string): Promise<void>;
+    };
+    readonly AuthorizationCode: { revokeByGrantId(grantId: string): Promise<void> };
     /** The cookie name of a kind (`session` is the IdP session's). */
     cookieName(kind: "session" | "interaction" | "resume"): string;
     /** Koa middleware that runs before oidc-provider's own routes. */

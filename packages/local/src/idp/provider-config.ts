@@ -66,6 +66,10 @@ export interface ProviderSettings {
   readonly profile: IdpProfile;
   /** `oidc` profile only: where the web client receives logout tokens. */
   readonly backchannelLogoutUri?: string;
+  /** Told each grant saved at an authorization, so a global sign-out can find the account's grants. */
+  readonly onGrantSaved?: (accountId: string, grantId: string) => void;
+  /** oidc-provider's outgoing fetch; {@link loopbackFetch} unless a recorder wraps it. */
+  readonly outgoingFetch?: typeof loopbackFetch;
 }
 
 /**
@@ -92,7 +96,7 @@ function setPageHeaders(ctx: KoaContextWithOIDC, scriptNonce?: string): void {
  * authorization after login, so a later request for more scopes is granted
  * too instead of prompting.
  */
-async function grantRequestedScopes(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
+async function grantRequestedScopes(ctx: KoaContextWithOIDC, onGrantSaved: ProviderSettings["onGrantSaved"]): Promise<Grant | undefined> {
   const { client, account, session, result, requestParamScopes, provider } = ctx.oidc;
   if (!client || !account) return undefined;
   const grantId = result?.consent?.grantId ?? session?.grantIdFor(client.clientId);
@@ -103,7 +107,7 @@ async function grantRequestedScopes(ctx: KoaContextWithOIDC): Promise<Grant | un
   if (openidScopes.length > 0) grant.addOIDCScope(openidScopes.join(" "));
   const resourceScopes = requested.filter((scope) => itemsScopes.includes(scope));
   if (resourceScopes.length > 0) grant.addResourceScope(itemsResource, resourceScopes.join(" "));
-  await grant.save();
+  onGrantSaved?.(account.accountId, await grant.save());
   return grant;
 }
 
@@ -203,7 +207,7 @@ export function createProviderConfiguration(settings: ProviderSettings): Configu
     // A spent refresh token presented again revokes its whole grant (oidc-provider's reuse detection). Cognito
     // instead honours it for the declared retry grace period; the hosted path here has no grace period.
     rotateRefreshToken: web.refreshTokenRotation.enabled,
-    loadExistingGrant: grantRequestedScopes,
+    loadExistingGrant: (ctx: KoaContextWithOIDC) => grantRequestedScopes(ctx, settings.onGrantSaved),
     ttl: {
       // Every access token is a JWT for the items resource, whose lifetime getResourceServerInfo sets per client.
       AccessToken: web.accessTokenSeconds,
@@ -279,7 +283,7 @@ export function createProviderConfiguration(settings: ProviderSettings): Configu
       backchannelLogout: { enabled: oidcProfile },
     },
     // Its only outgoing requests are logout tokens, to a loopback URI (see loopbackFetch).
-    fetch: loopbackFetch,
+    fetch: settings.outgoingFetch ?? loopbackFetch,
     renderError: async (ctx: KoaContextWithOIDC, out: ErrorOut) => {
       setPageHeaders(ctx);
       ctx.body = renderErrorPage(out.error, out.error_description);

@@ -9,7 +9,8 @@ import type { CognitoIamOptions } from "../cognito/json-protocol.ts";
 import { createLocalCognito, type LocalCognito } from "../cognito/local-cognito.ts";
 import type { CognitoTriggers } from "../cognito/triggers.ts";
 import { close, listen } from "../http/listen.ts";
-import { type BackchannelLogouts, recordBackchannelLogouts } from "./backchannel-logout.ts";
+import { createAccountGrants } from "./account-grants.ts";
+import { type BackchannelLogouts, createBackchannelLogoutRecorder } from "./backchannel-logout.ts";
 import { createCognitoDiscovery } from "./cognito-discovery.ts";
 import { createCognitoLogout } from "./cognito-logout.ts";
 import { type DemoUser, defaultDemoUsers } from "./demo-users.ts";
@@ -19,7 +20,16 @@ import { createInteractionRoutes } from "./interactions.ts";
 import { createLocalMailbox, type LocalMailbox } from "./mailbox.ts";
 import { createMailboxRoute } from "./mailbox-route.ts";
 import { pageHeaders, renderErrorPage } from "./pages.ts";
-import { createProviderConfiguration, type IdpClients, type IdpProfile, sessionCookieOptions, webClientName } from "./provider-config.ts";
+import {
+  createProviderConfiguration,
+  type IdpClients,
+  type IdpProfile,
+  idpRoutes,
+  sessionCookieOptions,
+  webClientName,
+} from "./provider-config.ts";
+import { createTokenEndpointHolds } from "./token-endpoint-holds.ts";
+import { createTokenHolds, type HeldTokenRequests, type HoldTokenRequestsOptions } from "./token-holds.ts";
 
 export interface StartIdpOptions {
   /** 0 picks a free port. */
@@ -113,6 +123,24 @@ export interface LocalIdp {
   /** Called after each successful token-endpoint call with its grant type. */
   on(event: "grant", listener: (grantType: string) => void): void;
   off(event: "grant", listener: (grantType: string) => void): void;
+  /**
+   * For tests: holds the next `count` token requests of `grantType`
+   * (default 1) at the token endpoint, and with `refresh_token` the local
+   * Cognito API's refreshes too, so a test can freeze a client in the
+   * middle of its refresh. `before`: held before the IdP sees the request;
+   * released, it is processed, or refused with `reject` unprocessed, or
+   * dropped unprocessed if its client has gone. `after`: processed (the
+   * refresh token rotates), its answer held; released, it is sent, or lost
+   * if the client has gone. Other requests pass as usual; with no hold,
+   * nothing changes. There is no HTTP route to this.
+   *
+   * @example
+   * const hold = idp.holdTokenRequests({ grantType: "refresh_token", phase: "after" });
+   * const refresh = bffRequest(); // a request that makes the BFF refresh
+   * await hold.held; // the IdP has rotated the refresh token; the answer waits
+   * hold.release();
+   */
+  holdTokenRequests(options: HoldTokenRequestsOptions): HeldTokenRequests;
 }
 
 async function assertClientValid(provider: Provider, clientId: string): Promise<void> {
@@ -180,6 +208,9 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
   const logger = createLogger("local-idp");
   const grants = new Map<string, number>();
   const events = new EventEmitter();
+  const holds = createTokenHolds();
+  const accountGrants = createAccountGrants();
+  const logoutRecorder = createBackchannelLogoutRecorder();
 
   let handler: RequestListener | undefined;
   const server = createServer((req, res) => {
@@ -209,6 +240,8 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
         loginMode,
         profile,
         ...(options.backchannelLogoutUri ? { backchannelLogoutUri: options.backchannelLogoutUri } : {}),
+        onGrantSaved: accountGrants.record,
+        outgoingFetch: logoutRecorder.fetch,
       }),
     );
     // oidc-provider checks static clients on first use; check them now so a bad redirect URI fails the start.
@@ -221,6 +254,12 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
         keys,
         issuer,
         triggers,
+        holds,
+        // Cognito's global sign-out ends the hosted sign-in's refresh tokens too.
+        signOutElsewhere: async (sub) => {
+          const ended = await accountGrants.endAll(provider, sub);
+          if (ended > 0) logger.info("code-flow grants ended by global sign-out", { event: "idp_grants_ended", sub, grants: ended });
+        },
         ...(options.cognito.iam ? { iam: options.cognito.iam } : {}),
         ...(options.cognito.accountId ? { accountId: options.cognito.accountId } : {}),
         ...(options.now ? { now: options.now } : {}),
@@ -243,7 +282,9 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     logger.error("identity provider error", { event: "idp_server_error", errorName: error.name, errorMessage: error.message });
   });
 
-  const backchannelLogouts = recordBackchannelLogouts(provider);
+  const backchannelLogouts = logoutRecorder.attach(provider);
+  // First, so a held request is held before anything else of oidc-provider runs.
+  provider.use(createTokenEndpointHolds(holds, idpRoutes.token));
   if (profile === "cognito") {
     const web = options.clients.web;
     provider.use(createCognitoDiscovery());
@@ -263,6 +304,7 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     users,
     clientNames: { [options.clients.web.clientId]: webClientName },
     logger,
+    onGrantSaved: accountGrants.record,
   });
   const mailboxPage = createMailboxRoute({ issuer, mailbox });
   const oidc = provider.callback();
@@ -303,5 +345,6 @@ export async function startIdp(options: StartIdpOptions): Promise<LocalIdp> {
     off: (_event, listener) => {
       events.off("grant", listener);
     },
+    holdTokenRequests: (holdOptions) => holds.hold(holdOptions),
   };
 }
