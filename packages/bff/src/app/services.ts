@@ -1,5 +1,5 @@
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createIdentifierHash, createLogger, type IdentifierHash, type Logger, lazy, lazyService } from "@spa-bff/core";
 import { type Audit, createAudit } from "../audit.ts";
 import { createCognitoTokens } from "../auth/cognito-tokens.ts";
@@ -14,6 +14,7 @@ import type { SessionStore } from "../session/session-store.ts";
 import { createSessions } from "../session/sessions.ts";
 import type { KeyProvider, Sealer, SessionService } from "../session/types.ts";
 import { createUserSessions, type UserSessions } from "../session/user-sessions.ts";
+import { createDynamoClient } from "./dynamo-client.ts";
 
 /** Epoch seconds. */
 export type Clock = () => number;
@@ -119,22 +120,6 @@ export function createServices(config: BffConfig, adapters: Partial<BffAdapters>
   });
 
   return { logger, clock, audit, hash, dynamodb, sealer, store, sessions, userSessions, idp, oidc, upstream, refresher };
-}
-
-function createDynamoClient(config: BffConfig): DynamoDBClient {
-  return new DynamoDBClient({
-    ...(config.region ? { region: config.region } : {}),
-    ...(config.dynamodbEndpoint
-      ? {
-          endpoint: config.dynamodbEndpoint,
-          // The local DynamoDB checks SigV4 in the region of the local account, like DynamoDB.
-          region: config.region ?? process.env.AWS_REGION ?? "us-east-1",
-          // The function's own role credentials, which the local platform puts in its environment as Lambda does, so the
-          // local DynamoDB holds it to its grants; the local administrator's only when there are none (handlers built in tests).
-          ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
-        }
-      : {}),
-  });
 }
 
 async function keyProvider(config: BffConfig): Promise<KeyProvider> {

@@ -47,6 +47,17 @@ describe("browserResponseHeaders", () => {
     // Assess
     expect(headers).toEqual({ "content-type": "application/json", etag: '"v2"', "x-request-id": "req-1" });
   });
+  it("reads Node's header record too: lower-cased names, repeated values joined, never Set-Cookie", () => {
+    // Act
+    const headers = browserResponseHeaders({
+      "Content-Type": "text/plain",
+      vary: ["accept", "origin"],
+      "set-cookie": ["a=1"],
+      etag: undefined,
+    });
+    // Assess
+    expect(headers).toEqual({ "content-type": "text/plain", vary: "accept, origin" });
+  });
 });
 
 describe("isTextContentType", () => {

@@ -37,12 +37,15 @@ export function upstreamRequestHeaders(headers: Record<string, string>, accessTo
   return result;
 }
 
-/** The allowlisted upstream response headers, lower-cased. */
-export function browserResponseHeaders(headers: Headers): Record<string, string> {
+/** The allowlisted upstream response headers, lower-cased (a repeated header's values joined with ", ", as `Headers` does). */
+export function browserResponseHeaders(headers: Headers | Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
   const result: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (returnedResponseHeaders.has(name.toLowerCase())) result[name.toLowerCase()] = value;
-  });
+  const add = (value: string | string[] | undefined, name: string) => {
+    const lower = name.toLowerCase();
+    if (value !== undefined && returnedResponseHeaders.has(lower)) result[lower] = Array.isArray(value) ? value.join(", ") : value;
+  };
+  if (headers instanceof Headers) headers.forEach(add);
+  else for (const name in headers) add(headers[name], name);
   return result;
 }
 

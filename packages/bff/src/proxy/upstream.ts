@@ -1,7 +1,10 @@
 import { UpstreamError, UpstreamTimeoutError } from "@spa-bff/core";
 import type { HttpResponse } from "@spa-bff/core/http";
+import { createFetchTransport } from "./fetch-transport.ts";
 import { browserResponseHeaders, isTextContentType } from "./headers.ts";
+import { createHttpTransport } from "./http-transport.ts";
 import { upstreamUrlOf } from "./path.ts";
+import { type Transport, TransportTimeout } from "./transport.ts";
 
 /** One call to the private API, on a path already checked by `upstreamPathOf`. */
 export interface UpstreamRequest {
@@ -23,6 +26,7 @@ export interface UpstreamOptions {
   baseUrl: string;
   /** Covers the whole exchange, body included; below the Lambda timeout, so the browser gets a 504, not a platform error. */
   timeoutMs: number;
+  /** A stand-in for the API in tests; by default Node's HTTP client with a keep-alive agent. */
   fetch?: typeof fetch;
 }
 
@@ -35,24 +39,21 @@ export interface UpstreamOptions {
  * const upstream = createUpstream({ baseUrl: config.apiBaseUrl, timeoutMs: 8000 });
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
-  const fetchImpl = options.fetch ?? fetch;
+  const send: Transport = options.fetch ? createFetchTransport(options.fetch) : createHttpTransport();
   return {
     async call(request) {
       const url = upstreamUrlOf(options.baseUrl, request.path, request.rawQuery);
-      const signal = AbortSignal.timeout(options.timeoutMs);
-      let response: Response;
-      let bytes: Buffer;
+      let response: Awaited<ReturnType<Transport>>;
       try {
-        response = await fetchImpl(url, {
+        response = await send({
+          url,
           method: request.method,
           headers: request.headers,
-          ...(request.body && request.body.length > 0 ? { body: request.body } : {}),
-          redirect: "manual",
-          signal,
+          body: request.body && request.body.length > 0 ? request.body : undefined,
+          timeoutMs: options.timeoutMs,
         });
-        bytes = Buffer.from(await response.arrayBuffer());
       } catch (error) {
-        if (signal.aborted) throw new UpstreamTimeoutError(undefined, { cause: error });
+        if (error instanceof TransportTimeout) throw new UpstreamTimeoutError(undefined, { cause: error });
         throw new UpstreamError(undefined, { cause: error });
       }
       const headers = browserResponseHeaders(response.headers);
@@ -61,7 +62,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       return {
         statusCode: response.status,
         headers,
-        body: text ? bytes.toString("utf8") : bytes.toString("base64"),
+        body: text ? response.body.toString("utf8") : response.body.toString("base64"),
         isBase64Encoded: !text,
       };
     },
