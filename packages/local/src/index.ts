@@ -30,7 +30,16 @@ export { startEdge } from "./edge/index.ts";
 export { startGateway } from "./gateway/index.ts";
 export type { DemoUser, IdpCognitoOptions, LocalIdp } from "./idp/index.ts";
 export { defaultDemoUsers, startIdp } from "./idp/index.ts";
-export type { FunctionPool, Invoke, InvokeResult, LocalFunctionLimits, LocalFunctions, PoolEvent, PoolStats } from "./lambda/index.ts";
+export type {
+  FunctionPool,
+  InstanceMemory,
+  Invoke,
+  InvokeResult,
+  LocalFunctionLimits,
+  LocalFunctions,
+  PoolEvent,
+  PoolStats,
+} from "./lambda/index.ts";
 export { createFunctionPool, formatPoolEvent, inProcess, startLocalFunctions } from "./lambda/index.ts";
 export type { LocalClients, Platform, PlatformOptions, PlatformPorts } from "./platform.ts";
 export { defaultPorts, repoRoot, startPlatform } from "./platform.ts";

@@ -18,7 +18,15 @@ import { ensureTables, startDynamo } from "./dynamo/index.ts";
 import { type EdgeOptions, startEdge } from "./edge/index.ts";
 import { startGateway } from "./gateway/index.ts";
 import { cognitoWebClient, type DemoUser, declaredIdentity, defaultDemoUsers, type IdpProfile, startIdp } from "./idp/index.ts";
-import { type Invoke, inProcess, type LocalFunctionLimits, type PoolEvent, type PoolStats, startLocalFunctions } from "./lambda/index.ts";
+import {
+  type InstanceMemory,
+  type Invoke,
+  inProcess,
+  type LocalFunctionLimits,
+  type PoolEvent,
+  type PoolStats,
+  startLocalFunctions,
+} from "./lambda/index.ts";
 import { startS3 } from "./s3/index.ts";
 import { startSes } from "./ses/index.ts";
 
@@ -103,6 +111,8 @@ export interface Platform {
   onFunctionEvent(listener: (event: PoolEvent) => void): () => void;
   /** Instances started, concurrency and invocations per instance, by function. */
   functionStats(): Partial<Record<FunctionId, PoolStats>>;
+  /** The heap and process RSS seen inside each warm instance of a function (the benchmark's memory per instance). */
+  functionMemory(id: FunctionId): Promise<InstanceMemory[]>;
   /** Starts instances of these functions ahead of any call (provisioned concurrency), so the next calls are warm. */
   provision(ids: readonly FunctionId[], count?: number): Promise<void>;
   stop(): Promise<void>;
@@ -421,6 +431,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         };
       },
       functionStats: () => ({ ...triggerPools.stats(), ...local.stats() }),
+      functionMemory: (id) => local.memory(id),
       provision: async (ids, count = 1) => {
         await Promise.all(ids.map((id) => local.provision(id, count)));
       },

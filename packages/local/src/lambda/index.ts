@@ -10,4 +10,4 @@ export type { FunctionDefinition, FunctionPool, InvokeOptions, InvokeResult, Poo
 export { createFunctionPool, FunctionPoolStoppedError } from "./pool.ts";
 export type { PoolEvent, RetireReason } from "./pool-events.ts";
 export { formatPoolEvent } from "./pool-events.ts";
-export type { LambdaError } from "./protocol.ts";
+export type { InstanceMemory, LambdaError } from "./protocol.ts";

@@ -6,9 +6,17 @@
  */
 import { basename, extname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Context } from "aws-lambda";
-import { type InstanceMessage, type InstanceSetup, type InvokeMessage, type LambdaError, toLambdaError } from "./protocol.ts";
+import {
+  type InstanceMessage,
+  type InstanceSetup,
+  type InvokeMessage,
+  type LambdaError,
+  type MemoryProbeMessage,
+  toLambdaError,
+} from "./protocol.ts";
 
 type Handler = (event: unknown, context: Context) => unknown;
 
@@ -92,6 +100,19 @@ async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
   }
 }
 
+function memoryOf() {
+  const heap = getHeapStatistics();
+  const usage = process.memoryUsage();
+  return {
+    usedHeapBytes: heap.used_heap_size,
+    totalHeapBytes: heap.total_heap_size,
+    heapLimitBytes: heap.heap_size_limit,
+    externalBytes: usage.external,
+    arrayBuffersBytes: usage.arrayBuffers,
+    processRssBytes: usage.rss,
+  };
+}
+
 let handler: Handler | undefined;
 try {
   handler = await loadHandler();
@@ -101,7 +122,8 @@ try {
 }
 const loaded = handler;
 // Listening also keeps a failed instance alive until the pool terminates it, so its exit never overtakes the init error.
-port.on("message", (message: InvokeMessage) => {
-  if (loaded) void invoke(loaded, message);
+port.on("message", (message: InvokeMessage | MemoryProbeMessage) => {
+  if (message.type === "memory") post({ type: "memory", memory: memoryOf() });
+  else if (loaded) void invoke(loaded, message);
 });
 if (loaded) post({ type: "ready" });

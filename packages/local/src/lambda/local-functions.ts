@@ -3,6 +3,7 @@ import { type FunctionId, functions } from "@spa-bff/core/infra";
 import type { Invoke } from "./in-process.ts";
 import { createFunctionPool, type FunctionPool, type PoolStats } from "./pool.ts";
 import type { PoolEvent } from "./pool-events.ts";
+import type { InstanceMemory } from "./protocol.ts";
 
 /** How the local platform runs its functions: how many instances each may have, and when an idle one retires. */
 export interface LocalFunctionLimits {
@@ -22,6 +23,8 @@ export interface LocalFunctions {
   /** Every pool's events (cold starts, invocations, throttles, timeouts, retirements), for the console. */
   onEvent(listener: (event: PoolEvent) => void): () => void;
   stats(): Partial<Record<FunctionId, PoolStats>>;
+  /** The memory of each warm instance of a function (none when it has no idle instance). */
+  memory(id: FunctionId): Promise<InstanceMemory[]>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export function startLocalFunctions(
       return () => listeners.delete(listener);
     },
     stats: () => Object.fromEntries([...pools].map(([id, pool]) => [id, pool.stats()])),
+    memory: async (id) => (await pools.get(id)?.memory()) ?? [],
     stop: async () => {
       await Promise.all([...pools.values()].map((pool) => pool.stop()));
     },

@@ -114,6 +114,30 @@ describe("createFunctionPool: instances", () => {
     expect(pool.stats()).toMatchObject({ instancesStarted: 1, invocationsPerInstance: { 1: 3 } });
   });
 
+  it("reports the memory of each warm instance, skipping a busy one, and keeps serving after the probe", async () => {
+    // Prepare: two instances; one is held busy.
+    const pool = startPool();
+    const gate = createGate();
+    const bothStarted = nextEvent(pool, "cold-start", 2);
+    const busy = pool.invoke({ gate: gate.array });
+    await Promise.all([pool.invoke({ key: "warm" }), bothStarted]);
+    // Act
+    const memory = await pool.memory();
+    gate.release();
+    await busy;
+    const after = succeeded(await pool.invoke({}));
+    // Assess
+    expect(memory).toHaveLength(1);
+    const [warm] = memory;
+    expect(warm?.usedHeapBytes).toBeGreaterThan(0);
+    expect(warm?.usedHeapBytes).toBeLessThanOrEqual(warm?.totalHeapBytes ?? 0);
+    // The heap limit is the function's memory (128 MB here), as the pool caps it.
+    expect(warm?.heapLimitBytes).toBeLessThan(256 * 1024 * 1024);
+    expect(warm?.processRssBytes).toBeGreaterThan(warm?.usedHeapBytes ?? 0);
+    expect(after.coldStart).toBe(false);
+    expect(pool.stats().instancesStarted).toBe(2);
+  });
+
   it("reuses the most recently used idle instance first", async () => {
     // Prepare: two instances; the first one's call ends last.
     const pool = startPool();

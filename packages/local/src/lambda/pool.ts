@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { PoolEvent, RetireReason } from "./pool-events.ts";
-import type { InstanceMessage, InstanceSetup, InvokeMessage, LambdaError } from "./protocol.ts";
+import type { InstanceMemory, InstanceMessage, InstanceSetup, InvokeMessage, LambdaError, MemoryProbeMessage } from "./protocol.ts";
 
 /** A function as the stacks deploy it. */
 export interface FunctionDefinition {
@@ -95,6 +95,8 @@ export interface FunctionPool {
   /** Calls `listener` for every event; returns the unsubscribe function. */
   onEvent(listener: (event: PoolEvent) => void): () => void;
   stats(): PoolStats;
+  /** The memory of each idle (warm) instance, asked between invocations; busy and starting instances are skipped. */
+  memory(): Promise<InstanceMemory[]>;
   /** Terminates every instance; pending and later invocations reject with {@link FunctionPoolStoppedError}. */
   stop(): Promise<void>;
 }
@@ -127,6 +129,8 @@ interface Instance {
   /** The invocation waiting for this instance's init, or (provisioned) the caller waiting for it to be ready. */
   starting?: { pending?: Pending; provisioned?: { resolve(): void; reject(error: Error): void }; timer: NodeJS.Timeout };
   idleTimer?: NodeJS.Timeout;
+  /** Callers waiting for this instance's answer to a memory probe. */
+  probes: Array<(memory: InstanceMemory | undefined) => void>;
 }
 
 /** Lambda's log stream name: `2025/01/31/[$LATEST]<32 hex>`, one per execution environment. */
@@ -231,6 +235,7 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
   const discard = (instance: Instance, reason: RetireReason) => {
     if (instance.gone) return;
     instance.gone = true;
+    for (const probe of instance.probes.splice(0)) probe(undefined);
     instances.delete(instance);
     const at = idle.indexOf(instance);
     if (at >= 0) idle.splice(at, 1);
@@ -347,6 +352,9 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
       case "init-error":
         failInit(instance, message.error, "error");
         return;
+      case "memory":
+        instance.probes.shift()?.(message.memory);
+        return;
       case "result":
       case "error":
         finish(instance, message);
@@ -409,7 +417,15 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
     worker.unref();
     const requestId = "pending" in starting ? starting.pending.requestId : "";
     const timer = setTimeout(() => failInit(instance, timedOut(requestId, initTimeoutMs), "timeout"), initTimeoutMs);
-    const instance: Instance = { id, worker, spawnedAt: performance.now(), gone: false, invocations: 0, starting: { ...starting, timer } };
+    const instance: Instance = {
+      id,
+      worker,
+      spawnedAt: performance.now(),
+      gone: false,
+      invocations: 0,
+      probes: [],
+      starting: { ...starting, timer },
+    };
     instances.add(instance);
     maxConcurrentInstances = Math.max(maxConcurrentInstances, instances.size);
     worker.on("message", (message: InstanceMessage) => onMessage(instance, message));
@@ -461,6 +477,16 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
         throttles,
         timeouts,
       };
+    },
+    async memory() {
+      const answers = idle.map(
+        (instance) =>
+          new Promise<InstanceMemory | undefined>((resolve) => {
+            instance.probes.push(resolve);
+            instance.worker.postMessage({ type: "memory" } satisfies MemoryProbeMessage);
+          }),
+      );
+      return (await Promise.all(answers)).filter((memory): memory is InstanceMemory => memory !== undefined);
     },
     async stop() {
       stopped = true;

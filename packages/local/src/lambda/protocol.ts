@@ -35,9 +35,27 @@ export interface InvokeMessage {
   readonly event: unknown;
 }
 
+/** Pool → instance, between invocations: report this instance's memory (the benchmark's memory per instance). */
+export interface MemoryProbeMessage {
+  readonly type: "memory";
+}
+
+/** One instance's memory: its own V8 heap (a worker thread has its own isolate) and the whole process's resident set. */
+export interface InstanceMemory {
+  /** `v8.getHeapStatistics()` inside the instance. */
+  readonly usedHeapBytes: number;
+  readonly totalHeapBytes: number;
+  readonly heapLimitBytes: number;
+  /** `process.memoryUsage()` inside the instance: `external` and `arrayBuffers` are the isolate's; `rss` is the process's, shared by every thread. */
+  readonly externalBytes: number;
+  readonly arrayBuffersBytes: number;
+  readonly processRssBytes: number;
+}
+
 /** Instance → pool. */
 export type InstanceMessage =
   | { readonly type: "ready" }
+  | { readonly type: "memory"; readonly memory: InstanceMemory }
   | { readonly type: "init-error"; readonly error: LambdaError }
   | { readonly type: "result"; readonly requestId: string; readonly payload: unknown }
   | { readonly type: "error"; readonly requestId: string; readonly error: LambdaError };
