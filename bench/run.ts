@@ -15,6 +15,7 @@ import { computeCostModel } from "./cost/cost-model.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { round } from "./lib/stats.ts";
 import { type LoadPair, loadPair } from "./load/measure-load.ts";
+import { measureInstanceMemory, poolWatch, provisionGradually } from "./load/pool-watch.ts";
 import { startEdgeProcess } from "./load/start-edge-process.ts";
 import { runPeer } from "./peer/run-peer.ts";
 import { spaHeaders, startBenchPlatform } from "./platform/bench-platform.ts";
@@ -29,6 +30,10 @@ const withPeer = args.includes("--peer");
 const quick = args.includes("--quick");
 const coldStartRuns = quick ? 3 : 15;
 const loadSeconds = quick ? 2 : 10;
+// Every request through the local gateway holds one items instance (a worker thread with its own module graph), so its
+// pool must reach the most connections; the pooled BFF run also holds one BFF instance per connection, and stops at 16.
+const maxConnections = 64;
+const pooledMaxConnections = 16;
 // A quick run's numbers must never replace the published ones.
 const outFile = quick ? join(tmpdir(), "spa-bff-bench-results.quick.json") : join(here, "results.json");
 
@@ -45,7 +50,7 @@ async function main(): Promise<void> {
     const bundleFigures = await measureBundles(distDir);
 
     step("starting the local platform and logging alice in");
-    const bench = await startBenchPlatform();
+    const bench = await startBenchPlatform({ maxConcurrency: maxConnections });
     try {
       step(`cold starts: ${coldStartRuns} fresh processes per Lambda`);
       const coldStart = await measureColdStarts(bench, bundleFigures, coldStartRuns);
@@ -67,10 +72,15 @@ async function main(): Promise<void> {
           url: `${bench.platform.urls.api}/items`,
           headers: { authorization: `Bearer ${bench.accessToken}`, accept: "application/json" },
         },
-        sameProcess: { url: `${app}/api/items`, headers: spaHeaders(app, bench.cookie) },
+        pooled: {
+          target: { url: `${app}/api/items`, headers: spaHeaders(app, bench.cookie) },
+          watch: poolWatch(bench.platform),
+          maxConnections: pooledMaxConnections,
+        },
       };
       const getItemP50 = warm.bff.getItem.p50Ms;
       const load: Record<string, LoadPair> = {};
+      let memory: BenchResults["memory"];
       const plan = [
         { concurrency: 1, seconds: Math.max(2, loadSeconds / 2) },
         { concurrency: 16, seconds: loadSeconds },
@@ -78,9 +88,14 @@ async function main(): Promise<void> {
       ];
       try {
         for (const { concurrency, seconds } of plan) {
-          step(`load: c${concurrency} for ${seconds} s through the edge, against the API directly, through the platform's edge`);
+          step(`load: c${concurrency} for ${seconds} s through the edge, against the API directly, through the platform's pools`);
+          // As provisioned concurrency would: the runs measure warm instances, and the pooled one records any cold start it still causes.
+          await provisionGradually(bench.platform, ["items", "authorizer"], concurrency);
+          if (concurrency <= pooledMaxConnections) await provisionGradually(bench.platform, ["bffApi"], concurrency);
           load[`c${concurrency}`] = await loadPair(targets, concurrency, seconds, getItemP50, bench.workDir);
         }
+        step("memory of the warm BFF /api instances after the load");
+        memory = await measureInstanceMemory(bench.platform, "bffApi");
       } finally {
         await edge.stop();
       }
@@ -106,7 +121,17 @@ async function main(): Promise<void> {
       const bundles = Object.fromEntries(
         Object.entries(bundleFigures).map(([name, { file: _file, ...figures }]) => [name, figures]),
       ) as BenchResults["bundles"];
-      const partial = { machine, options: { coldStartRuns, loadSeconds, peer: withPeer }, bundles, coldStart, warm, load, peer, costModel };
+      const partial = {
+        machine,
+        options: { coldStartRuns, loadSeconds, peer: withPeer, pooledMaxConnections },
+        bundles,
+        coldStart,
+        warm,
+        load,
+        memory,
+        peer,
+        costModel,
+      };
       const results: BenchResults = { ...partial, targets: checkTargets(partial) };
       await writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
       process.stdout.write(

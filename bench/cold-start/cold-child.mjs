@@ -27,8 +27,10 @@ try {
   outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
 }
 const answered = performance.now();
+// What a Lambda instance of this bundle holds after its first request: the whole process, as Lambda's memory size counts it.
+const { rss, heapUsed } = process.memoryUsage();
 process.stdout.write(
-  `${JSON.stringify({ importMs: imported - start, requestMs: answered - imported, totalMs: answered - start, ...outcome })}\n`,
+  `${JSON.stringify({ importMs: imported - start, requestMs: answered - imported, totalMs: answered - start, rssBytes: rss, heapUsedBytes: heapUsed, ...outcome })}\n`,
 );
 // Keep-alive sockets of SDK clients would hold the process open; the measurement is done.
 process.exit(0);

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { LambdaName } from "../../scripts/build.ts";
 import { apiListItemsEvent, authorizerEvent, functionUrlGet, scheduledEvent } from "../lib/events.ts";
 import { runNode } from "../lib/spawn-node.ts";
-import { round, summarize } from "../lib/stats.ts";
+import { quantile, round, summarize } from "../lib/stats.ts";
 import { type BenchPlatform, spaHeaders } from "../platform/bench-platform.ts";
 
 const child = fileURLToPath(new URL("./cold-child.mjs", import.meta.url));
@@ -20,6 +20,9 @@ export interface ColdStartFigures {
   requestP50Ms: number;
   /** Whole process, spawn to exit (adds Node's own start-up). */
   processP50Ms: number;
+  /** The fresh process's resident set and V8 heap in use after its first request (MiB, median): a floor for the Lambda's memory size. */
+  rssP50Mb: number;
+  heapUsedP50Mb: number;
   runs: number;
   failures: number;
   /** The first failure's message, when a run did not answer successfully. */
@@ -80,6 +83,8 @@ export async function measureColdStarts(
     const imports: number[] = [];
     const requests: number[] = [];
     const processes: number[] = [];
+    const rss: number[] = [];
+    const heaps: number[] = [];
     let failures = 0;
     let failure: string | undefined;
     for (let run = 0; run < runs; run += 1) {
@@ -87,7 +92,18 @@ export async function measureColdStarts(
       const output = await runNode([child, bundles[name].file, eventFile], { env: { PATH: process.env.PATH ?? "", ...spec.env } });
       const ended = performance.now();
       const line = output.stdout.trim().split("\n").pop() ?? "";
-      let parsed: { importMs: number; requestMs: number; totalMs: number; ok: boolean; error?: string; status?: unknown } | undefined;
+      let parsed:
+        | {
+            importMs: number;
+            requestMs: number;
+            totalMs: number;
+            rssBytes: number;
+            heapUsedBytes: number;
+            ok: boolean;
+            error?: string;
+            status?: unknown;
+          }
+        | undefined;
       try {
         parsed = JSON.parse(line) as typeof parsed;
       } catch {
@@ -103,6 +119,8 @@ export async function measureColdStarts(
       imports.push(parsed.importMs);
       requests.push(parsed.requestMs);
       processes.push(ended - started);
+      rss.push(parsed.rssBytes / 1024 / 1024);
+      heaps.push(parsed.heapUsedBytes / 1024 / 1024);
     }
     const total = summarize(totals);
     const imported = summarize(imports);
@@ -113,6 +131,8 @@ export async function measureColdStarts(
       importP90Ms: imported.p90Ms,
       requestP50Ms: summarize(requests).p50Ms,
       processP50Ms: round(summarize(processes).p50Ms, 1),
+      rssP50Mb: round(quantile(rss, 0.5), 1),
+      heapUsedP50Mb: round(quantile(heaps, 0.5), 1),
       runs,
       failures,
       ...(failure === undefined ? {} : { failure }),

@@ -74,6 +74,8 @@ export function apiListItemsEvent(user: { sub: string; username: string }, clien
       principalType: "user",
       username: user.username,
       principalId: user.sub,
+      // The API refuses a cached authorizer answer whose token has expired: the authorizer passes the token's exp.
+      exp: Math.floor(Date.now() / 1000) + 3600,
       integrationLatency: 0,
     }),
   };

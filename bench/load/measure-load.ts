@@ -64,14 +64,32 @@ export interface LoadPair {
   addedP50Ms: number;
   /** BFF p50 over upstream p50. */
   latencyRatio: number;
-  /** Through the platform's own edge, where edge, BFF, gateway, API and dynalite share one Node process (`npm start`). */
-  sameProcess?: LoadFigures & { addedP50Ms: number };
+  /**
+   * Through the platform's own edge as `npm start` runs it: every function in
+   * its pool of worker-thread instances (one request each), the edge, the
+   * gateway and dynalite on the platform's main thread, one process.
+   */
+  pooled?: LoadFigures & { addedP50Ms: number; pool: PoolRunFigures };
 }
+
+/** What the BFF's `/api` pool did during one run. */
+export interface PoolRunFigures {
+  /** Instances at the start of the run (provisioned ahead, so the run is warm). */
+  warmInstances: number;
+  instancesStarted: number;
+  coldStarts: number;
+  throttles: number;
+  /** Refresh-token grants at the IdP during the run: 0 while alice's access token is fresh. */
+  refreshGrants: number;
+}
+
+/** Watches the pool during one run; `stop()` returns what happened since it was made. */
+export type PoolWatch = () => { stop(): PoolRunFigures };
 
 export interface LoadTargets {
   bff: LoadTarget;
   upstream: LoadTarget;
-  sameProcess?: LoadTarget;
+  pooled?: { target: LoadTarget; watch: PoolWatch; maxConnections: number };
 }
 
 /** The BFF path and the upstream alone, one after the other in the same run, at one concurrency. */
@@ -91,9 +109,11 @@ export async function loadPair(
     addedP50Ms: added(viaBff),
     latencyRatio: round(viaBff.p50Ms / Math.max(direct.p50Ms, 0.001), 2),
   };
-  if (targets.sameProcess) {
-    const shared = await loadOnce(targets.sameProcess, connections, seconds, workDir);
-    pair.sameProcess = { ...shared, addedP50Ms: added(shared) };
+  const pooled = targets.pooled;
+  if (pooled && connections <= pooled.maxConnections) {
+    const watch = pooled.watch();
+    const figures = await loadOnce(pooled.target, connections, seconds, workDir);
+    pair.pooled = { ...figures, addedP50Ms: added(figures), pool: watch.stop() };
   }
   return pair;
 }

@@ -31,8 +31,12 @@ export function spaHeaders(appOrigin: string, cookie: string): Record<string, st
   return { cookie, "x-csrf": "1", origin: appOrigin, "sec-fetch-site": "same-origin", accept: "application/json" };
 }
 
-/** Starts the platform (dynalite, IdP, gateway, edge + BFF) and logs alice in as a browser does. */
-export async function startBenchPlatform(): Promise<BenchPlatform> {
+/**
+ * Starts the platform (dynalite, IdP, gateway, edge + BFF) and logs alice in as a browser does.
+ * `maxConcurrency` is each function pool's instance limit (`npm start` has 10): a load at N
+ * connections through the platform's edge needs N instances of the BFF and of the items API.
+ */
+export async function startBenchPlatform(options: { maxConcurrency?: number } = {}): Promise<BenchPlatform> {
   const workDir = await mkdtemp(join(tmpdir(), "spa-bff-bench-"));
   const keyFile = join(workDir, "session-key.json");
   const platform = await startPlatform({
@@ -40,6 +44,7 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
     dataDir: null,
     spa: { kind: "none" },
     bffEnv: { LOCAL_KEY_FILE: keyFile },
+    ...(options.maxConcurrency ? { functions: { maxConcurrency: options.maxConcurrency } } : {}),
   });
   const dynamodb = new DynamoDBClient({
     endpoint: platform.urls.dynamo,

@@ -37,10 +37,20 @@ export function formatReport(results: BenchResults): string {
   parts.push(
     table(
       `Cold start (${results.options.coldStartRuns} fresh processes each; import + first request)`,
-      ["lambda", "p50 ms", "p90 ms", "import p50", "import p90", "request p50", "failures"],
+      ["lambda", "p50 ms", "p90 ms", "import p50", "import p90", "request p50", "RSS MiB", "heap MiB", "failures"],
       lambdas.map((name) => {
         const figures = coldStart[name];
-        return [name, figures.p50Ms, figures.p90Ms, figures.importP50Ms, figures.importP90Ms, figures.requestP50Ms, figures.failures];
+        return [
+          name,
+          figures.p50Ms,
+          figures.p90Ms,
+          figures.importP50Ms,
+          figures.importP90Ms,
+          figures.requestP50Ms,
+          figures.rssP50Mb,
+          figures.heapUsedP50Mb,
+          figures.failures,
+        ];
       }),
     ),
   );
@@ -48,7 +58,7 @@ export function formatReport(results: BenchResults): string {
   parts.push(
     table(
       "Warm path (in-process, loopback upstream)",
-      ["part", "p50 ms", "p99 ms", "rps (1 core)", "CPU ms/req", "per request"],
+      ["part", "p50 ms", "p99 ms", "rps (1 core)", "CPU ms/req", "one at a time", "per request"],
       [
         [
           "bff GET /api/items",
@@ -56,6 +66,7 @@ export function formatReport(results: BenchResults): string {
           bff.p99Ms,
           bff.rps,
           bff.cpuMsPerRequest,
+          bff.cpuMsPerSequentialRequest,
           `DynamoDB ${JSON.stringify(bff.perRequest.dynamodb)} writes ${bff.perRequest.dynamodbWrites}, KMS ${bff.perRequest.kms}, IdP ${bff.perRequest.idp}`,
         ],
         [
@@ -64,12 +75,14 @@ export function formatReport(results: BenchResults): string {
           bff.getItem.p99Ms,
           "",
           "",
+          "",
           `session item ${bff.sessionItemBytes} B = ${bff.readUnitsPerRead} RRU`,
         ],
         [
           "authorizer",
           warm.authorizer.p50Ms,
           warm.authorizer.p99Ms,
+          "",
           "",
           "",
           `JWKS fetches per 1000: ${warm.authorizer.jwksFetchesPer1000}`,
@@ -88,9 +101,18 @@ export function formatReport(results: BenchResults): string {
       `+${pair.addedP50Ms} ms, x${pair.latencyRatio}`,
     ]);
     loadRows.push([`${level} API directly`, pair.upstream.rps, pair.upstream.p50Ms, pair.upstream.p99Ms, pair.upstream.errors, ""]);
-    const shared = pair.sameProcess;
-    if (shared)
-      loadRows.push([`${level} npm start (1 process)`, shared.rps, shared.p50Ms, shared.p99Ms, shared.errors, `+${shared.addedP50Ms} ms`]);
+    const pooled = pair.pooled;
+    if (pooled) {
+      const pool = pooled.pool;
+      loadRows.push([
+        `${level} npm start (pools)`,
+        pooled.rps,
+        pooled.p50Ms,
+        pooled.p99Ms,
+        pooled.errors,
+        `+${pooled.addedP50Ms} ms; ${pool.warmInstances} warm, ${pool.instancesStarted} started, ${pool.coldStarts} cold, ${pool.throttles} throttled, ${pool.refreshGrants} refresh grants`,
+      ]);
+    }
   }
   if ("loads" in peer) {
     for (const [level, pair] of Object.entries(peer.loads)) {
@@ -108,6 +130,22 @@ export function formatReport(results: BenchResults): string {
   parts.push(
     table("Load (autocannon, authenticated GET items)", ["run", "rps", "p50 ms", "p99 ms", "errors", "added p50 (less GetItem)"], loadRows),
   );
+  const memory = results.memory;
+  if (memory)
+    parts.push(
+      table(
+        `Memory of the warm BFF /api instances after the load (${memory.instances} instances; MiB)`,
+        ["figure", "MiB", "what"],
+        [
+          ["heap used p50", memory.heapUsedP50Mb, "V8 heap in use in one instance (its own isolate)"],
+          ["heap used max", memory.heapUsedMaxMb, "the largest instance"],
+          ["heap total p50", memory.heapTotalP50Mb, "heap V8 reserved for it"],
+          ["external p50", memory.externalP50Mb, "Buffers and ArrayBuffers of the instance"],
+          ["process RSS", memory.processRssMb, "the whole platform process, every instance included: an upper bound"],
+          ["fresh process RSS", coldStart.bff.rssP50Mb, "a process running the /api bundle after its first request (cold start)"],
+        ],
+      ),
+    );
   if ("skipped" in peer) parts.push(`\nPeer (Apache + mod_auth_openidc): skipped: ${peer.skipped}`);
   parts.push(
     table(

@@ -29,6 +29,7 @@ export async function runWarm(
       dynamoEndpoint: platform.urls.dynamo,
       sessionsTable: platform.tables.Sessions,
       upstreamUrl: upstream.url,
+      upstreamCountUrl: upstream.countUrl,
       issuer: platform.urls.idp,
       clientId: platform.clients.web.clientId,
       clientSecret: platform.clients.web.clientSecret,
