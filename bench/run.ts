@@ -18,6 +18,7 @@ import { type LoadPair, loadPair } from "./load/measure-load.ts";
 import { measureInstanceMemory, poolWatch, provisionGradually } from "./load/pool-watch.ts";
 import { startEdgeProcess } from "./load/start-edge-process.ts";
 import { runPeer } from "./peer/run-peer.ts";
+import { startBenchGateway } from "./platform/bench-gateway.ts";
 import { spaHeaders, startBenchPlatform } from "./platform/bench-platform.ts";
 import { formatReport } from "./report/print-report.ts";
 import { type BenchResults, checkTargets } from "./report/results.ts";
@@ -30,9 +31,8 @@ const withPeer = args.includes("--peer");
 const quick = args.includes("--quick");
 const coldStartRuns = quick ? 3 : 15;
 const loadSeconds = quick ? 2 : 10;
-// Every request through the local gateway holds one items instance (a worker thread with its own module graph), so its
-// pool must reach the most connections; the pooled BFF run also holds one BFF instance per connection, and stops at 16.
-const maxConnections = 64;
+// Through the platform's pools, every request holds one BFF and one items instance (each a worker thread with its own
+// module graph, about 50 MiB): the pooled run stops at 16 connections.
 const pooledMaxConnections = 16;
 // A quick run's numbers must never replace the published ones.
 const outFile = quick ? join(tmpdir(), "spa-bff-bench-results.quick.json") : join(here, "results.json");
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const bundleFigures = await measureBundles(distDir);
 
     step("starting the local platform and logging alice in");
-    const bench = await startBenchPlatform({ maxConcurrency: maxConnections });
+    const bench = await startBenchPlatform({ maxConcurrency: pooledMaxConnections });
     try {
       step(`cold starts: ${coldStartRuns} fresh processes per Lambda`);
       const coldStart = await measureColdStarts(bench, bundleFigures, coldStartRuns);
@@ -63,13 +63,23 @@ async function main(): Promise<void> {
         rpsConcurrency: 16,
       });
 
-      step("starting the edge + BFF in a process of its own");
-      const edge = await startEdgeProcess(bench.platform.bffEnv, bench.workDir);
+      step("starting the edge + BFF in a process of its own, and its upstream");
+      // The same kind of upstream as Apache's: the gateway, the authorizer and the API on one event loop, in this process.
+      const gateway = await startBenchGateway({
+        issuer: bench.platform.urls.idp,
+        clientIds: `${bench.platform.clients.web.clientId},${bench.platform.clients.m2m.clientId}`,
+        itemsTable: bench.platform.tables.Items,
+        dynamoEndpoint: bench.platform.urls.dynamo,
+      });
+      const edge = await startEdgeProcess({ ...bench.platform.bffEnv, API_BASE_URL: gateway.url }, bench.workDir).catch(async (error) => {
+        await gateway.stop();
+        throw error;
+      });
       const app = bench.platform.urls.app;
       const targets = {
         bff: { url: `${edge.url}/api/items`, headers: spaHeaders(edge.url, bench.cookie) },
         upstream: {
-          url: `${bench.platform.urls.api}/items`,
+          url: `${gateway.url}/items`,
           headers: { authorization: `Bearer ${bench.accessToken}`, accept: "application/json" },
         },
         pooled: {
@@ -89,15 +99,15 @@ async function main(): Promise<void> {
       try {
         for (const { concurrency, seconds } of plan) {
           step(`load: c${concurrency} for ${seconds} s through the edge, against the API directly, through the platform's pools`);
-          // As provisioned concurrency would: the runs measure warm instances, and the pooled one records any cold start it still causes.
-          await provisionGradually(bench.platform, ["items", "authorizer"], concurrency);
-          if (concurrency <= pooledMaxConnections) await provisionGradually(bench.platform, ["bffApi"], concurrency);
+          // As provisioned concurrency would: the pooled run measures warm instances, and records any cold start it still causes.
+          if (concurrency <= pooledMaxConnections) await provisionGradually(bench.platform, ["bffApi", "items", "authorizer"], concurrency);
           load[`c${concurrency}`] = await loadPair(targets, concurrency, seconds, getItemP50, bench.workDir);
         }
         step("memory of the warm BFF /api instances after the load");
         memory = await measureInstanceMemory(bench.platform, "bffApi");
       } finally {
         await edge.stop();
+        await gateway.stop();
       }
 
       let peer: BenchResults["peer"] = { skipped: "not requested (npm run bench -- --peer)" };

@@ -67,9 +67,11 @@ export interface LoadPair {
   /**
    * Through the platform's own edge as `npm start` runs it: every function in
    * its pool of worker-thread instances (one request each), the edge, the
-   * gateway and dynalite on the platform's main thread, one process.
+   * gateway and dynalite on the platform's main thread, one process. Its
+   * upstream is the platform's pooled gateway, not the direct run's, so it
+   * has no added latency figure.
    */
-  pooled?: LoadFigures & { addedP50Ms: number; pool: PoolRunFigures };
+  pooled?: LoadFigures & { pool: PoolRunFigures };
 }
 
 /** What the BFF's `/api` pool did during one run. */
@@ -113,7 +115,7 @@ export async function loadPair(
   if (pooled && connections <= pooled.maxConnections) {
     const watch = pooled.watch();
     const figures = await loadOnce(pooled.target, connections, seconds, workDir);
-    pair.pooled = { ...figures, addedP50Ms: added(figures), pool: watch.stop() };
+    pair.pooled = { ...figures, pool: watch.stop() };
   }
   return pair;
 }

@@ -3,10 +3,9 @@ import { randomBytes } from "node:crypto";
 import { access, chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
-import { createApiHandler, loadApiConfig } from "@spa-bff/api";
-import { createAuthorizerHandler, loadAuthorizerConfig, routeRules } from "@spa-bff/authorizer";
-import { inProcess, startGateway, startIdp } from "@spa-bff/local";
+import { startIdp } from "@spa-bff/local";
 import { type LoadPair, loadPair } from "../load/measure-load.ts";
+import { startBenchGateway } from "../platform/bench-gateway.ts";
 import type { BenchPlatform } from "../platform/bench-platform.ts";
 import { createBrowser, loginAtIdp } from "../platform/browser.ts";
 import { apacheConfig } from "./apache-config.ts";
@@ -106,17 +105,11 @@ export async function runPeer(
       },
     });
     stops.push(() => idp.stop());
-    const authorizer = createAuthorizerHandler(loadAuthorizerConfig({ JWT_ISSUER: idp.issuer, JWT_CLIENT_IDS: web.clientId }));
-    const api = createApiHandler(
-      loadApiConfig({ ITEMS_TABLE: bench.platform.tables.Items, DYNAMODB_ENDPOINT: bench.platform.urls.dynamo }),
-    );
-    const gateway = await startGateway({
-      port: 0,
-      stage: "local",
-      routes: routeRules.map(({ method, resource }) => ({ method, resource })),
-      cacheTtlSeconds: 300,
-      authorizer: inProcess(authorizer),
-      integration: inProcess(api),
+    const gateway = await startBenchGateway({
+      issuer: idp.issuer,
+      clientIds: web.clientId,
+      itemsTable: bench.platform.tables.Items,
+      dynamoEndpoint: bench.platform.urls.dynamo,
     });
     stops.push(() => gateway.stop());
 

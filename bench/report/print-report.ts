@@ -110,7 +110,7 @@ export function formatReport(results: BenchResults): string {
         pooled.p50Ms,
         pooled.p99Ms,
         pooled.errors,
-        `+${pooled.addedP50Ms} ms; ${pool.warmInstances} warm, ${pool.instancesStarted} started, ${pool.coldStarts} cold, ${pool.throttles} throttled, ${pool.refreshGrants} refresh grants`,
+        `${pool.warmInstances} warm, ${pool.instancesStarted} started, ${pool.coldStarts} cold, ${pool.throttles} throttled, ${pool.refreshGrants} refresh grants`,
       ]);
     }
   }
