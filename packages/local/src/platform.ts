@@ -18,6 +18,7 @@ import { ensureTables, startDynamo } from "./dynamo/index.ts";
 import { type EdgeOptions, startEdge } from "./edge/index.ts";
 import { startGateway } from "./gateway/index.ts";
 import { cognitoWebClient, type DemoUser, declaredIdentity, defaultDemoUsers, type IdpProfile, startIdp } from "./idp/index.ts";
+import { startFunctionUrlServer } from "./lambda/function-url-server.ts";
 import { type Invoke, inProcess, type LocalFunctionLimits, type PoolEvent, type PoolStats, startLocalFunctions } from "./lambda/index.ts";
 import { startS3 } from "./s3/index.ts";
 import { startSes } from "./ses/index.ts";
@@ -75,7 +76,8 @@ export interface LocalClients {
 }
 
 export interface Platform {
-  urls: { app: string; idp: string; api: string; dynamo: string; s3: string };
+  /** `backchannel`: the back-channel logout receiver's own function URL, with the `oidc` IdP profile only. */
+  urls: { app: string; idp: string; api: string; dynamo: string; s3: string; backchannel?: string };
   loginMode: LoginMode;
   /** The local user pool's id (the Cognito API is served at the IdP's URL). */
   userPoolId: string;
@@ -260,6 +262,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     stops.push(() => edge.stop());
 
+    // An IdP that sends logout tokens posts them to the receiver's own public function URL, not through the edge.
+    const sendsLogoutTokens = options.idpProfile === "oidc";
+    const backchannel = sendsLogoutTokens
+      ? await startFunctionUrlServer({ port: 0, invoke: () => invokers.bffBackchannel, label: "Back-channel logout URL" })
+      : undefined;
+    if (backchannel) stops.push(() => backchannel.stop());
+    const bffFunctions: readonly FunctionId[] = [
+      ...bffRoutes.map(({ id }) => id),
+      ...(sendsLogoutTokens ? ["bffBackchannel" as const] : []),
+    ];
+
     const s3 = await startS3({
       port: ports.s3,
       dataDir: dataDir === null ? null : join(dataDir, "s3"),
@@ -317,7 +330,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         m2m: clients.m2m,
       },
       loginMode,
-      ...(options.idpProfile === "oidc" ? { profile: "oidc", backchannelLogoutUri: `${edge.url}/auth/backchannel-logout` } : {}),
+      ...(backchannel ? { profile: "oidc", backchannelLogoutUri: `${backchannel.url}/auth/backchannel-logout` } : {}),
       cognito: {
         userPoolId: localUserPoolId,
         clients: [cognitoWebClient(declaredIdentity, loginMode, clients.web)],
@@ -389,7 +402,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           JWT_CLIENT_IDS: `${clients.web.clientId},${clients.m2m.clientId}`,
         },
         items: { ...lambdaEnv(iam, "items"), ITEMS_TABLE: tableNames.Items, DYNAMODB_ENDPOINT: dynamo.endpoint },
-        ...(options.bffAdapters ? {} : Object.fromEntries(bffRoutes.map(({ id }) => [id, { ...lambdaEnv(iam, id), ...bffEnv }]))),
+        ...(options.bffAdapters ? {} : Object.fromEntries(bffFunctions.map((id) => [id, { ...lambdaEnv(iam, id), ...bffEnv }]))),
       },
       options.functions,
     );
@@ -397,13 +410,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     invokers.authorizer = local.invoke("authorizer");
     invokers.items = local.invoke("items");
     const useBff = (invoke: Invoke) => {
-      for (const { id } of bffRoutes) invokers[id] = invoke;
+      for (const id of bffFunctions) invokers[id] = invoke;
     };
     if (options.bffAdapters) useBff(inProcess(createBffHandler(bffConfig, options.bffAdapters(bffConfig)), "bff"));
-    else for (const { id } of bffRoutes) invokers[id] = local.invoke(id);
+    else for (const id of bffFunctions) invokers[id] = local.invoke(id);
 
     return {
-      urls: { app: edge.url, idp: idp.issuer, api: gateway.url, dynamo: dynamo.endpoint, s3: s3.endpoint },
+      urls: {
+        app: edge.url,
+        idp: idp.issuer,
+        api: gateway.url,
+        dynamo: dynamo.endpoint,
+        s3: s3.endpoint,
+        ...(backchannel ? { backchannel: backchannel.url } : {}),
+      },
       loginMode,
       userPoolId: localUserPoolId,
       ports: { edge: edge.port, idp: idp.port, api: gateway.port, dynamo: dynamo.port, s3: s3.port },
