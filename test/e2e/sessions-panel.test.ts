@@ -22,8 +22,8 @@ afterAll(async () => {
   await e2e?.stop();
 });
 
-// The BFF answers an ended session's cookie as any unknown one (401 unauthenticated), so the app says only that it ended.
-const endedMessage = "Your session has ended. Log in again to continue.";
+// The BFF answers the cookie of a session ended from elsewhere with 401 session_revoked, and the app says so.
+const endedMessage = "Your session was ended from another browser or device. Log in again to continue.";
 
 async function loggedIn(context: BrowserContext, name: string): Promise<Page> {
   const page = await context.newPage();

@@ -87,6 +87,9 @@ describe("active sessions", () => {
     const ended = await laptop.request(`${tp.app}/auth/sessions/${String(phoneHandle)}`, { method: "DELETE", headers: spaHeaders(tp.app) });
     // Assess
     expect(ended.status).toBe(204);
+    const phoneCall = await phone.request(`${tp.app}/auth/sessions`, { headers: spaHeaders(tp.app) });
+    expect(phoneCall.status).toBe(401);
+    expect(phoneCall.json()).toMatchObject({ error: "session_revoked" });
     expect(await authenticated(phone)).toBe(false);
     expect(await authenticated(laptop)).toBe(true);
     expect(await tp.platform.parts.idp.inspectRefreshToken(phoneToken)).toBeUndefined();

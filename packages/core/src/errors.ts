@@ -16,6 +16,7 @@ export const ErrorCodes = {
   fileTooLarge: "file_too_large",
   unauthenticated: "unauthenticated",
   sessionExpired: "session_expired",
+  sessionRevoked: "session_revoked",
   csrf: "csrf_required",
   crossSite: "cross_site_request",
   forbidden: "forbidden",
@@ -48,6 +49,7 @@ export const defaultMessages: Readonly<Record<ErrorCode, string>> = {
   file_too_large: "The file is too large",
   unauthenticated: "No valid session",
   session_expired: "The session has expired, log in again",
+  session_revoked: "The session was ended from another browser or device, log in again",
   csrf_required: 'The "X-CSRF: 1" header is required',
   cross_site_request: "Cross-site requests are not allowed",
   forbidden: "Forbidden",
@@ -138,7 +140,7 @@ export class UnsupportedMediaTypeError extends AppError {
 /** 401: no valid session or credentials. */
 export class UnauthenticatedError extends AppError {
   override readonly name: string = "UnauthenticatedError";
-  constructor(message?: string, options: WithCode<"unauthenticated" | "session_expired" | "login_failed"> = {}) {
+  constructor(message?: string, options: WithCode<"unauthenticated" | "session_expired" | "session_revoked" | "login_failed"> = {}) {
     super(options.code ?? ErrorCodes.unauthenticated, 401, message, options);
   }
 }
