@@ -46,6 +46,8 @@ export interface SynthResult {
   rpcCalls: string[];
   /** The functions registered with the CLI for live development (`Runtime.AddTarget`, `sst dev` only). */
   devTargets: string[];
+  /** The names of each function's links (encrypted into its bundle), by SST function name, e.g. `{ BffAuth: ["IdentifierHashKey", "WebClient"] }`. */
+  links: Record<string, string[]>;
 }
 
 interface AppConfig {
@@ -255,7 +257,17 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
 
     const outputs = await Promise.race([runtime.runInPulumiStack(() => mod.program()), failed]);
     await Promise.race([runtime.disconnect(), failed]);
-    return { stage: options.stage, dev, app, resources, reads, outputs: outputs ?? {}, rpcCalls: rpc.calls, devTargets: rpc.devTargets };
+    return {
+      stage: options.stage,
+      dev,
+      app,
+      resources,
+      reads,
+      outputs: outputs ?? {},
+      rpcCalls: rpc.calls,
+      devTargets: rpc.devTargets,
+      links: rpc.links,
+    };
   } catch (error) {
     // Builds still in flight reject against the closed RPC server after the real error; they are noise.
     if (!lateRejectionsSwallowed) {
