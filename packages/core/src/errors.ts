@@ -27,6 +27,7 @@ export const ErrorCodes = {
   invalidLogoutToken: "invalid_logout_token",
   upstream: "upstream_unavailable",
   upstreamTimeout: "upstream_timeout",
+  functionTimeout: "function_timeout",
   idp: "idp_unavailable",
   sessionStore: "session_store_unavailable",
   config: "config_invalid",
@@ -58,6 +59,7 @@ export const defaultMessages: Readonly<Record<ErrorCode, string>> = {
   invalid_logout_token: "The logout token is not valid",
   upstream_unavailable: "The upstream service is unavailable",
   upstream_timeout: "The upstream service did not answer in time",
+  function_timeout: "The request did not finish in time, try again",
   idp_unavailable: "The identity provider is unavailable",
   session_store_unavailable: "The session store is unavailable, try again shortly",
   config_invalid: "Internal error",
@@ -200,6 +202,19 @@ export class UpstreamTimeoutError extends AppError {
   override readonly name: string = "UpstreamTimeoutError";
   constructor(message?: string, options: AppErrorOptions = {}) {
     super(ErrorCodes.upstreamTimeout, 504, message, options);
+  }
+}
+
+/**
+ * 504: the function's own deadline came before its work was done (a slow
+ * IdP or store on a cold start). Raised just before Lambda would end the
+ * invocation, so the caller gets this clear answer instead of the function
+ * URL's bare 502. Nothing was written that a retry cannot redo.
+ */
+export class FunctionTimeoutError extends AppError {
+  override readonly name: string = "FunctionTimeoutError";
+  constructor(message?: string, options: AppErrorOptions = {}) {
+    super(ErrorCodes.functionTimeout, 504, message, options);
   }
 }
 
