@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { asList, lambda, roleOf, statementsOf } from "./checks/helpers.ts";
+import { asList, lambda, resource, roleOf, statementsOf } from "./checks/helpers.ts";
 import { copyProject, type ProjectEdit, removeProject, repoRoot, type SynthResult, synth } from "./harness/index.ts";
 
 const roots: string[] = [];
@@ -28,8 +28,15 @@ function withDeclaration(name: string, file: string, find: string, replace: stri
   return root;
 }
 
-/** What the local platform of the project at `root` answers the items role's Scan (see harness/local-reader.ts). */
-function localScan(root: string): string {
+/** What the local platform of the project at `root` answers (see harness/local-reader.ts). */
+interface LocalReading {
+  /** The local DynamoDB's answer to the items role's Scan. */
+  scan: string;
+  /** The security headers the local edge's answer on /api/items carried. */
+  headers: Record<string, string | null>;
+}
+
+function localReading(root: string): LocalReading {
   const result = spawnSync(
     process.execPath,
     ["--import", "tsx", path.join(repoRoot, "test/infra/harness/local-reader.ts"), "--root", root],
@@ -40,8 +47,16 @@ function localScan(root: string): string {
     },
   );
   expect(result.status, result.stderr).toBe(0);
-  return (JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}") as { scan: string }).scan;
+  return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}") as LocalReading;
 }
+
+const localScan = (root: string) => localReading(root).scan;
+
+/** The stage's CloudFront response headers policy, as deployed. */
+const headersPolicy = (run: SynthResult) =>
+  resource(run.resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "SecurityHeaders").inputs.securityHeadersConfig as {
+    referrerPolicy: { referrerPolicy: string; override: boolean };
+  };
 
 /** The actions the deployed items function's role allows. */
 const itemsActions = (run: SynthResult) => statementsOf(run, roleOf(run, lambda(run, "ApiItems"))).flatMap((s) => asList(s.Action));
@@ -72,6 +87,28 @@ describe("one declaration, two readers", () => {
     expect(itemsActions(deployedAfter)).not.toContain("dynamodb:Scan");
     expect(itemsActions(deployedAfter)).toContain("dynamodb:Query");
     expect(localAfter).toBe("AccessDeniedException");
+  });
+
+  it("a response header changed in the declaration changes CloudFront's policy and what the local edge sends on the BFF's answers", async () => {
+    // Prepare: the referrer policy every answer gets.
+    const changed = withDeclaration(
+      "headers",
+      "packages/core/src/deployment/edge.ts",
+      '  referrerPolicy: "strict-origin-when-cross-origin",',
+      '  referrerPolicy: "same-origin",',
+    );
+
+    // Act
+    const deployed = await synth({ stage: "dev", root: changed });
+    const localBefore = localReading(repoRoot).headers;
+    const localAfter = localReading(changed).headers;
+
+    // Assess
+    expect(headersPolicy(deployed).referrerPolicy).toEqual({ referrerPolicy: "same-origin", override: true });
+    expect(localBefore["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    // The BFF sent no-referrer; the edge's policy replaced it (override), with the changed value.
+    expect(localAfter["referrer-policy"]).toBe("same-origin");
+    expect(localAfter["x-frame-options"]).toBe("DENY");
   });
 
   it("a function's timeout changed in the declaration is the deployed function's timeout", async () => {

@@ -3,8 +3,11 @@
  * process: loads the local IAM and DynamoDB of the project at `--root` (a
  * scratch copy with its own packages, or the repository), signs a `Scan` of
  * the items table with the items function's role credentials, as the local
- * platform hands them to that function, and prints what the local DynamoDB
- * answered as JSON: `{"scan":"allowed"}` or `{"scan":"<error name>"}`.
+ * platform hands them to that function, starts the local edge in front of a
+ * stand-in BFF function and asks it for `/api/items`, and prints as JSON what
+ * the local DynamoDB answered (`"allowed"` or the error's name) and the
+ * security headers the edge's answer carried:
+ * `{"scan":"allowed","headers":{"referrer-policy":"…",…}}`.
  *
  *   node --import tsx test/infra/harness/local-reader.ts --root .sst/scratch/two-readers
  */
@@ -17,6 +20,18 @@ interface LocalAws {
     credentialsFor(role: string, sessionName?: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string };
   };
   localArnResolver(resources: { accountId: string; region: string; tables: Record<string, string>; bucket: string }): unknown;
+}
+
+interface LocalEdgeModule {
+  startEdge(options: {
+    port: number;
+    functions: { prefix: string; invoke: unknown }[];
+    spa: { kind: "none" };
+  }): Promise<{ url: string; stop(): Promise<void> }>;
+}
+
+interface InProcessModule {
+  inProcess(handler: () => unknown): unknown;
 }
 
 interface LocalDynamoModule {
@@ -39,6 +54,8 @@ process.env.AWS_SECRET_ACCESS_KEY = "local";
 const load = <T>(file: string) => import(pathToFileURL(path.join(root, file)).href) as Promise<T>;
 const aws = await load<LocalAws>("packages/local/src/aws/index.ts");
 const dynamoModule = await load<LocalDynamoModule>("packages/local/src/dynamo/index.ts");
+const edgeModule = await load<LocalEdgeModule>("packages/local/src/edge/server.ts");
+const inProcessModule = await load<InProcessModule>("packages/local/src/lambda/in-process.ts");
 
 const iam = aws.createLocalIam({ resolve: aws.localArnResolver({ accountId, region, tables, bucket: "local-files" }) });
 const dynamo = await dynamoModule.startDynamo({ port: 0, dataDir: null, iam });
@@ -62,4 +79,21 @@ try {
 } finally {
   await dynamo.stop();
 }
-process.stdout.write(`${JSON.stringify({ scan })}\n`);
+// A BFF answer with its own (different) referrer policy, as the BFF sends it: the edge's policy decides what the browser gets.
+const bff = inProcessModule.inProcess(async () => ({
+  statusCode: 200,
+  headers: { "content-type": "application/json", "referrer-policy": "no-referrer" },
+  body: "{}",
+}));
+const edge = await edgeModule.startEdge({ port: 0, functions: [{ prefix: "/api/", invoke: bff }], spa: { kind: "none" } });
+const headers: Record<string, string | null> = {};
+try {
+  const response = await fetch(`${edge.url}/api/items`);
+  await response.arrayBuffer();
+  for (const name of ["referrer-policy", "x-frame-options", "x-content-type-options", "content-security-policy"]) {
+    headers[name] = response.headers.get(name);
+  }
+} finally {
+  await edge.stop();
+}
+process.stdout.write(`${JSON.stringify({ scan, headers })}\n`);
