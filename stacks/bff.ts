@@ -15,7 +15,6 @@ import { functionArgs } from "./functions.ts";
 import { type GrantTargets, statementsFor } from "./grants.ts";
 import { devRelayGrants, lambdaTrustPolicy, policyDocument } from "./iam.ts";
 import type { Network } from "./network.ts";
-import { createIdentifierHashKey } from "./secrets.ts";
 import { devServerOrigin, isProduction } from "./stage.ts";
 
 /**
@@ -159,7 +158,15 @@ export function sessionKeyPolicy(roleArn: $util.Input<string>): $util.Output<str
  * (this table, named as the declaration's `sessionsTable`), `UserPool.id` and
  * `IdentifierHashKey.value`.
  */
-export function createBff(network: Network, auth: Auth, api: Api, router: sst.aws.Router, files: Files, targets: GrantTargets): Bff {
+export function createBff(
+  network: Network,
+  auth: Auth,
+  api: Api,
+  router: sst.aws.Router,
+  files: Files,
+  targets: GrantTargets,
+  identifierHashKey: sst.Linkable<{ value: $util.Output<string> }>,
+): Bff {
   const production = isProduction();
   const table = new sst.aws.Dynamo(sessionsTable.name, {
     ...dynamoArgs(sessionsTable),
@@ -213,7 +220,6 @@ export function createBff(network: Network, auth: Auth, api: Api, router: sst.aw
   const relay = devRelayGrants();
   if (relay.length > 0) new aws.iam.RolePolicy("BffDevRelayPolicy", { role: role.name, policy: policyDocument(relay) });
 
-  const identifierHashKey = createIdentifierHashKey();
 
   // Under `sst dev` the browser talks to Vite's dev server, which proxies the BFF paths to the Router.
   const appOrigin = $dev ? $output(devServerOrigin) : router.url.apply((url) => url.replace(/\/$/, ""));

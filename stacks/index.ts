@@ -7,6 +7,7 @@ import { createJobs } from "./jobs.ts";
 import { createNetwork } from "./network.ts";
 import { stageSettings } from "./settings.ts";
 import { assertDevModeAllowed, devServerOrigin } from "./stage.ts";
+import { createIdentifierHashKey } from "./secrets.ts";
 import { createRouter, createSite } from "./web.ts";
 
 export * from "./api.ts";
@@ -28,7 +29,7 @@ export * from "./web.ts";
  * outputs: the site URL, the user pool id and the private API URL (and,
  * under `sst dev`, the dev server's URL, which is the one to open).
  */
-export function deployStage() {
+export async function deployStage() {
   assertDevModeAllowed();
   // Invalid settings fail here, before any resource is declared.
   stageSettings();
@@ -41,7 +42,7 @@ export function deployStage() {
   const auth = createAuth(router.url, targets);
   const api = createApi(network, auth, targets);
   const files = createFiles(filesBucket, auth, router, targets);
-  createBff(network, auth, api, router, files, targets);
+  createBff(network, auth, api, router, files, targets, await createIdentifierHashKey());
   createSite(router);
   createJobs(network, auth, api, targets);
   return { site: router.url, userPoolId: auth.userPool.id, api: api.url, ...($dev ? { devServer: devServerOrigin } : {}) };

@@ -378,13 +378,16 @@ const banner = [
 /**
  * The CLI's first step (pkg/project/project.go): `app()` evaluated from its
  * own bundle, with `$config` as the identity, no platform globals, and no
- * top-level import in sst.config.ts (pkg/js/js.go's DisallowImports). A
- * config that only works inside the full program fails here as it would
- * fail `sst deploy`.
+ * top-level import in sst.config.ts (pkg/js/js.go's DisallowImports), run
+ * where the platform's packages do not resolve (as on a fresh clone, before
+ * `sst install`). A config that only works inside the full program fails
+ * here as it would fail `sst install` or `sst deploy`.
  */
 async function evaluateApp(root: string, platform: string, config: string, stage: string): Promise<AppConfig> {
   bundleCounter += 1;
-  const outDir = path.join(platform, "harness");
+  // Outside .sst/platform: on a fresh clone the CLI evaluates app() before the platform's packages exist
+  // (`sst install` needs app()'s providers first), so a bundle that imports one of them must fail here too.
+  const outDir = path.join(root, ".sst", "app-eval");
   await mkdir(outDir, { recursive: true });
   const outfile = path.join(outDir, `sst.app.${stage}.${process.pid}.${bundleCounter}.mjs`);
   const configPath = path.resolve(root, config);
