@@ -220,7 +220,6 @@ export function createBff(
   const relay = devRelayGrants();
   if (relay.length > 0) new aws.iam.RolePolicy("BffDevRelayPolicy", { role: role.name, policy: policyDocument(relay) });
 
-
   // Under `sst dev` the browser talks to Vite's dev server, which proxies the BFF paths to the Router.
   const appOrigin = $dev ? $output(devServerOrigin) : router.url.apply((url) => url.replace(/\/$/, ""));
 

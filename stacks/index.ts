@@ -5,9 +5,9 @@ import { createFiles, createFilesBucket } from "./files.ts";
 import { GrantTargets } from "./grants.ts";
 import { createJobs } from "./jobs.ts";
 import { createNetwork } from "./network.ts";
+import { createIdentifierHashKey } from "./secrets.ts";
 import { stageSettings } from "./settings.ts";
 import { assertDevModeAllowed, devServerOrigin } from "./stage.ts";
-import { createIdentifierHashKey } from "./secrets.ts";
 import { createRouter, createSite } from "./web.ts";
 
 export * from "./api.ts";

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -128,6 +128,7 @@ const shimSource = "module.exports = (url) => import(url);\n";
 async function nativeImport(platform: string, file: string): Promise<unknown> {
   const shim = path.join(platform, "harness", "native-import.cjs");
   if (!existsSync(shim) || readFileSync(shim, "utf8") !== shimSource) {
+    mkdirSync(path.dirname(shim), { recursive: true });
     writeFileSync(`${shim}.${process.pid}`, shimSource);
     renameSync(`${shim}.${process.pid}`, shim);
   }
