@@ -9,9 +9,32 @@ export const responseHeadersPolicy = {
   frameOptions: "DENY",
   contentTypeOptions: "nosniff",
   referrerPolicy: "strict-origin-when-cross-origin",
+  /**
+   * The page's CSP (the stacks add the files bucket's origins to `connect-src`,
+   * the local edge its local S3 and, in Vite mode, what the dev server needs).
+   */
+  contentSecurityPolicy: [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ],
   /** Every header above replaces what the origin sent (CloudFront's `override: true`). */
   override: true,
 } as const;
 
 /** The BFF's function URLs answer no CORS preflight of their own: only CloudFront calls them, same-origin. */
 export const functionUrlCors = false;
+
+/**
+ * The request header that carries the viewer's address to the BFF: behind
+ * CloudFront a function URL's `sourceIp` is an edge server, so the Router's
+ * viewer-request function writes CloudFront's view of the client here
+ * (overwriting whatever the client sent), and the local edge does the same.
+ */
+export const viewerAddressHeader = "x-viewer-ip";
