@@ -1,4 +1,5 @@
 import {
+  bffOrigins,
   functions,
   functionUrlCors,
   type Grant,
@@ -22,11 +23,7 @@ import { devServerOrigin, isProduction } from "./stage.ts";
  * OAC, and each entry (the declaration's) bundles only its own route group
  * (a cold start of the `/api` function loads no login, sign-in or S3 code).
  */
-export const bffRoutes = [
-  { id: "bffAuth", path: "/auth" },
-  { id: "bffApi", path: "/api" },
-  { id: "bffFiles", path: "/files" },
-] as const;
+export const bffRoutes = bffOrigins.map((origin) => ({ id: origin.function, path: origin.path }));
 
 export interface Bff {
   sessionsTable: sst.aws.Dynamo;

@@ -1,4 +1,4 @@
-import { responseHeadersPolicy, viewerAddressHeader } from "@spa-bff/core/infra";
+import { bffOrigins, pathPatternsOf, responseHeadersPolicy, viewerAddressHeader } from "@spa-bff/core/infra";
 import { stageSettings } from "./settings.ts";
 import { devServerOrigin, isProduction } from "./stage.ts";
 
@@ -7,7 +7,7 @@ export const cachingDisabledPolicyId = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 /** CloudFront's managed "AllViewerExceptHostHeader" origin request policy: every cookie, query string and header but Host. */
 export const allViewerExceptHostPolicyId = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 /** Paths served by the BFF rather than the static site (`GET /files` has no trailing part, hence both file patterns). */
-export const bffPaths = ["/auth/*", "/api/*", "/files", "/files/*"] as const;
+export const bffPaths = bffOrigins.flatMap(pathPatternsOf);
 
 /**
  * Runs first in the Router's viewer-request CloudFront Function (SST's

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { type BffAdapters, type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import type { LocalOperatorFile } from "@spa-bff/bff/operator";
 import { createLocalKeyProvider, defaultKeyContext } from "@spa-bff/bff/session";
-import { brandedTokenScopes, type FunctionId, functions, type LoginMode, routeRules, tokenTiming } from "@spa-bff/core/infra";
+import { bffOrigins, brandedTokenScopes, type FunctionId, functions, type LoginMode, routeRules, tokenTiming } from "@spa-bff/core/infra";
 import { createLocalIam, type LocalIam, type LocalSts, localAdminCredentials, localArnResolver, startLocalSts } from "./aws/index.ts";
 import type { CognitoTriggers, TriggerName } from "./cognito/triggers.ts";
 import { ensureTables, startDynamo } from "./dynamo/index.ts";
@@ -212,12 +212,8 @@ function poolTriggers(pools: ReturnType<typeof startLocalFunctions>): CognitoTri
   };
 }
 
-/** The edge's BFF origins, as the Router routes them to the three functions. */
-const bffRoutes = [
-  { prefix: "/auth/", id: "bffAuth" },
-  { prefix: "/api/", id: "bffApi" },
-  { prefix: "/files/", id: "bffFiles" },
-] as const satisfies ReadonlyArray<{ prefix: string; id: FunctionId }>;
+/** The edge's BFF origins, as the declaration has the Router route them to the three functions. */
+const bffRoutes = bffOrigins.map((origin) => ({ prefix: `${origin.path}/`, id: origin.function, bare: "bare" in origin }));
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   // Callers that pick their ports (tests with port 0) need not know the S3 one: a free port unless asked.
@@ -255,7 +251,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       };
     const edge = await startEdge({
       port: ports.edge,
-      functions: bffRoutes.map(({ prefix, id }) => ({ prefix, invoke: late(id) })),
+      functions: bffRoutes.map(({ prefix, id, bare }) => ({ prefix, bare, invoke: late(id) })),
       spa: options.spa ?? { kind: "static", dir: join(repoRoot, "web/dist") },
       // The SPA PUTs uploads straight to the local S3 (presigned URLs): its CSP must let it connect there.
       connectSources: () => (s3Endpoint ? [s3Endpoint] : []),

@@ -342,12 +342,17 @@ export const bffChecks: Check[] = [
 
   check(
     "iam.roles-as-declared",
-    "every function's role holds exactly the declaration's grants (the ones the local platform enforces), in order, each on a named resource, with its condition; the federated files role likewise",
+    "every function's role holds exactly the declaration's grants (the ones the local platform enforces), in order, each on a named resource, with its condition; the federated files role likewise; no back-channel receiver (a public URL) beside Cognito",
     ["dev", "branded"],
     ({ dev, branded }) => {
       for (const run of [dev, branded]) {
         for (const [id, spec] of Object.entries(functions)) {
           const fn = declaredLambda(run, spec.name);
+          // The back-channel receiver (a public function URL) is for an IdP that sends logout tokens; Cognito sends none.
+          if ("onlyWithLogoutTokens" in spec) {
+            expect(fn, `${run.stage} ${spec.name} is not deployed with Cognito`).toBeUndefined();
+            continue;
+          }
           // The pre-token trigger exists on branded stages only.
           if (!fn && id === "preTokenTrigger" && run === dev) continue;
           expect(fn, `${run.stage} ${spec.name}`).toBeDefined();

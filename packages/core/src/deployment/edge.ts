@@ -38,3 +38,28 @@ export const functionUrlCors = false;
  * (overwriting whatever the client sent), and the local edge does the same.
  */
 export const viewerAddressHeader = "x-viewer-ip";
+
+/** One BFF origin of the edge: the function behind a path. */
+export interface BffOrigin {
+  /** The function (functions.ts) that answers it. */
+  readonly function: "bffAuth" | "bffApi" | "bffFiles";
+  /** It answers `<path>/*`, and `<path>` itself when `bare` (`GET /files` lists the uploads). */
+  readonly path: string;
+  readonly bare?: true;
+}
+
+/**
+ * Which BFF function answers which paths behind the edge: CloudFront's
+ * Router (stacks/web.ts, stacks/bff.ts) and the local edge route by it.
+ * Every other path is the static site.
+ */
+export const bffOrigins = [
+  { function: "bffAuth", path: "/auth" },
+  { function: "bffApi", path: "/api" },
+  { function: "bffFiles", path: "/files", bare: true },
+] as const satisfies readonly BffOrigin[];
+
+/** CloudFront path patterns of an origin, in the order its behaviours are listed. */
+export function pathPatternsOf(origin: BffOrigin): string[] {
+  return origin.bare ? [origin.path, `${origin.path}/*`] : [`${origin.path}/*`];
+}

@@ -12,9 +12,12 @@ import { type EdgeOptions, edgeServerAddress, type RunningEdge, startEdge } from
 
 type Handler = (event: APIGatewayProxyEventV2) => unknown;
 
-/** The BFF's origins, all served by one handler in this process. */
+/** The BFF's origins, all served by one handler in this process; `/files` itself is a route, as in the declaration. */
 function bffAt(handler: Handler): EdgeOptions["functions"] {
-  return ["/auth/", "/api/"].map((prefix) => ({ prefix, invoke: inProcess(handler) }));
+  return [
+    ...["/auth/", "/api/"].map((prefix) => ({ prefix, invoke: inProcess(handler) })),
+    { prefix: "/files/", bare: true, invoke: inProcess(handler) },
+  ];
 }
 
 const echo: Handler = async (event) => ({
@@ -125,10 +128,14 @@ describe("startEdge: the BFF as a function URL", () => {
     expect(event.headers["x-multi"]).toBe("one,two");
   });
 
-  it("routes the bare /auth and /api to the BFF, not to the SPA", async () => {
+  it("routes a bare path to the BFF only where its origin says so (/files), as CloudFront's behaviours do", async () => {
     const edge = await start();
-    const response = await fetch(`${edge.url}/api`);
-    expect(((await response.json()) as APIGatewayProxyEventV2).rawPath).toBe("/api");
+    const files = await fetch(`${edge.url}/files`);
+    const api = await fetch(`${edge.url}/api`);
+    expect(((await files.json()) as APIGatewayProxyEventV2).rawPath).toBe("/files");
+    // The static site's answer (no such file for a non-navigation), not the BFF's echo of an event.
+    expect(api.status).toBe(404);
+    expect(await api.text()).not.toContain("rawPath");
   });
 
   it("passes a JSON body as text and a binary body as base64 when the body hash matches", async () => {

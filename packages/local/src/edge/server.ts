@@ -4,11 +4,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createLogger } from "@spa-bff/core";
 import { responseHeadersPolicy } from "@spa-bff/core/infra";
 import { BodyTooLargeError, close, listen, type RunningServer, readBody } from "../http/listen.ts";
-import { functionUrlAnswer } from "../lambda/function-url-answers.ts";
+import { functionUrlResponse } from "../lambda/function-url-answers.ts";
 import type { Invoke } from "../lambda/in-process.ts";
 import { hasValidBodyHash, signatureMismatchBody } from "./body-hash.ts";
 import { forwardHeaders, isHopByHop } from "./forwarded-headers.ts";
-import { buildFunctionUrlEvent, type EdgeResponse, mapFunctionUrlResult } from "./function-url-event.ts";
+import { buildFunctionUrlEvent } from "./function-url-event.ts";
 import { applyResponseHeadersPolicy, policyHeaders, type ResponseHeadersPolicy } from "./security-headers.ts";
 import { resolveStaticFile } from "./static-files.ts";
 import { type EmbeddedVite, startEmbeddedVite } from "./vite-spa.ts";
@@ -42,7 +42,10 @@ export interface EdgeOptions {
 
 /** One function URL origin of the Router. */
 export interface EdgeFunction {
+  /** It answers every path under this prefix (ending in `/`)… */
   readonly prefix: string;
+  /** …and, when `bare`, the prefix without its slash (`/files`), as a CloudFront behaviour for that exact path does. */
+  readonly bare?: boolean;
   readonly invoke: Invoke;
 }
 
@@ -106,7 +109,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
     sendFromOrigin(req, res, status, [["content-type", "application/json"], ...extra], JSON.stringify(body));
 
   const functionFor = (pathname: string) =>
-    functions.find(({ prefix }) => pathname.startsWith(prefix) || (prefix.endsWith("/") && pathname === prefix.slice(0, -1)));
+    functions.find(({ prefix, bare }) => pathname.startsWith(prefix) || (bare === true && pathname === prefix.slice(0, -1)));
 
   const handleBff = async (req: IncomingMessage, res: ServerResponse, rawUrl: string, target: EdgeFunction): Promise<void> => {
     let body: Buffer;
@@ -139,28 +142,10 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
       domainName: host,
       apiId: "local",
     });
-    const result = await target.invoke(event, { requestId });
-    let mapped: EdgeResponse | undefined;
-    if (result.outcome === "success") {
-      try {
-        mapped = mapFunctionUrlResult(result.payload);
-      } catch {
-        mapped = undefined;
-      }
-    }
-    if (!mapped) {
-      // What a function URL answers for a throttled, failed, timed-out or unreadable invocation; only the error's type is logged.
-      const failure = result.outcome === "success" ? "invalid-response" : result.outcome;
-      if (result.outcome === "error") logger.error("bff function failed", { requestId, errorType: result.error.errorType });
-      const answer = functionUrlAnswer(failure);
-      return sendFromOrigin(req, res, answer.status, [...Object.entries(answer.headers), ["x-amzn-requestid", requestId]], answer.body);
-    }
-    const answered: Array<[string, string]> = [
-      ...mapped.headers.map(([name, value]): [string, string] => [name, value]),
-      ...mapped.cookies.map((cookie): [string, string] => ["set-cookie", cookie]),
-      ["x-amzn-requestid", requestId],
-    ];
-    sendFromOrigin(req, res, mapped.statusCode, answered, mapped.body);
+    const answer = functionUrlResponse(await target.invoke(event, { requestId }), requestId);
+    // Only the error's type is logged.
+    if (answer.errorType) logger.error("bff function failed", { requestId, errorType: answer.errorType });
+    sendFromOrigin(req, res, answer.status, answer.headers, answer.body);
   };
 
   const handleSpa = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {

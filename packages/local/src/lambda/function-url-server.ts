@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createLogger } from "@spa-bff/core";
 import { isHopByHop } from "../edge/forwarded-headers.ts";
-import { buildFunctionUrlEvent, type EdgeResponse, mapFunctionUrlResult } from "../edge/function-url-event.ts";
+import { buildFunctionUrlEvent } from "../edge/function-url-event.ts";
 import { BodyTooLargeError, close, listen, type RunningServer, readBody } from "../http/listen.ts";
-import { functionUrlAnswer } from "./function-url-answers.ts";
+import { functionUrlAnswer, functionUrlResponse } from "./function-url-answers.ts";
 import type { Invoke } from "./in-process.ts";
 
 export interface FunctionUrlServerOptions {
@@ -66,24 +66,13 @@ export async function startFunctionUrlServer(options: FunctionUrlServerOptions):
       domainName: "localhost",
       apiId: "local",
     });
-    const result = await invoke(event, { requestId });
-    let mapped: EdgeResponse | undefined;
-    if (result.outcome === "success") {
-      try {
-        mapped = mapFunctionUrlResult(result.payload);
-      } catch {
-        mapped = undefined;
-      }
-    }
-    res.setHeader("x-amzn-requestid", requestId);
-    if (!mapped) {
-      if (result.outcome === "error") logger.error(`${options.label} failed`, { requestId, errorType: result.error.errorType });
-      return send(res, functionUrlAnswer(result.outcome === "success" ? "invalid-response" : result.outcome));
-    }
-    res.statusCode = mapped.statusCode;
-    for (const [name, value] of mapped.headers) if (!isHopByHop(name) && name !== "set-cookie") res.setHeader(name, value);
-    if (mapped.cookies.length > 0) res.setHeader("set-cookie", [...mapped.cookies]);
-    res.end(req.method === "HEAD" ? undefined : mapped.body);
+    const answer = functionUrlResponse(await invoke(event, { requestId }), requestId);
+    if (answer.errorType) logger.error(`${options.label} failed`, { requestId, errorType: answer.errorType });
+    res.statusCode = answer.status;
+    const cookies = answer.headers.filter(([name]) => name === "set-cookie").map(([, value]) => value);
+    for (const [name, value] of answer.headers) if (!isHopByHop(name) && name !== "set-cookie") res.setHeader(name, value);
+    if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+    res.end(req.method === "HEAD" ? undefined : answer.body);
   };
 
   const server = createServer((req, res) => {
