@@ -7,6 +7,8 @@ export default defineConfig({
     pool: "forks",
     // Application log lines of the code under test stay out of the test report (captureOutput() still sees them).
     setupFiles: ["packages/core/src/testing/quiet-logs.ts"],
+    // oidc-provider's notices about this machine's Node 20 and its in-memory adapter (the local IdP's, on purpose).
+    onConsoleLog: (log) => !/^oidc-provider WARNING: /.test(log),
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,7 +1,7 @@
-import { itemsTable, routeRules } from "@spa-bff/core/infra";
+import { functions, itemsTable, routeRules, tokenTiming } from "@spa-bff/core/infra";
 import type { Auth } from "./auth.ts";
-import { lambdaArgs } from "./functions.ts";
-import type { Grant } from "./iam.ts";
+import { functionArgs } from "./functions.ts";
+import type { GrantTargets } from "./grants.ts";
 import type { Network } from "./network.ts";
 import { isProduction, logRetention } from "./stage.ts";
 
@@ -22,11 +22,6 @@ export interface Api {
   callerUrl: $util.Output<string>;
 }
 
-/** The only calls the items handler makes, on its table only (not `link`, which grants dynamodb:*). */
-export function itemsGrants(table: sst.aws.Dynamo): Grant[] {
-  return [{ actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"], resources: [table.arn] }];
-}
-
 /** The endpoint-specific name of a private API: reachable wherever the endpoint's private addresses are (the VPC, or the tunnel). */
 export function endpointAliasUrl(
   apiId: $util.Input<string>,
@@ -41,9 +36,15 @@ export function endpointAliasUrl(
  * The private REST API: reachable only through the VPC's execute-api
  * endpoint (endpoint type PRIVATE plus a resource policy denying any other
  * source), a REQUEST authorizer cached on the Authorization header, and the
- * items function behind every route.
+ * items function behind every route. The functions' entries, limits and
+ * grants are the declaration's (not `link`, which would grant dynamodb:*).
+ *
+ * The authorizer's answer is cached per Authorization header for
+ * `tokenTiming.authorizerCacheSeconds`, less than the BFF's refresh skew: the
+ * BFF never sends a token with less than the skew left, so no answer it
+ * causes to be cached outlives its token.
  */
-export function createApi(network: Network, auth: Auth): Api {
+export function createApi(network: Network, auth: Auth, targets: GrantTargets): Api {
   const production = isProduction();
   const table = new sst.aws.Dynamo(itemsTable.name, {
     fields: itemsTable.fields,
@@ -56,31 +57,27 @@ export function createApi(network: Network, auth: Auth): Api {
       },
     },
   });
+  targets.register({ table: "Items" }, table.arn);
 
   const authorizerFunction = new sst.aws.Function(
-    "ApiAuthorizer",
-    lambdaArgs({
-      handler: "packages/authorizer/src/lambda.handler",
-      memory: "256 MB",
-      timeout: "10 seconds",
-      environment: {
-        JWT_ISSUER: auth.issuer,
-        JWT_CLIENT_IDS: $interpolate`${auth.webClient.id},${auth.m2mClient.id}`,
-        COGNITO_USER_POOL_ID: auth.userPool.id,
-        LOG_LEVEL: "INFO",
+    functions.authorizer.name,
+    functionArgs(
+      "authorizer",
+      { targets },
+      {
+        environment: {
+          JWT_ISSUER: auth.issuer,
+          JWT_CLIENT_IDS: $interpolate`${auth.webClient.id},${auth.m2mClient.id}`,
+          COGNITO_USER_POOL_ID: auth.userPool.id,
+          LOG_LEVEL: "INFO",
+        },
       },
-    }),
+    ),
   );
 
   const items = new sst.aws.Function(
-    "ApiItems",
-    lambdaArgs({
-      handler: "packages/api/src/lambda.handler",
-      memory: "256 MB",
-      timeout: "10 seconds",
-      environment: { ITEMS_TABLE: table.name, LOG_LEVEL: "INFO" },
-      grants: itemsGrants(table),
-    }),
+    functions.items.name,
+    functionArgs("items", { targets }, { environment: { ITEMS_TABLE: table.name, LOG_LEVEL: "INFO" } }),
   );
 
   const sourceVpce = network.executeApiEndpointId;
@@ -113,7 +110,7 @@ export function createApi(network: Network, auth: Auth): Api {
     name: "Jwt",
     requestFunction: authorizerFunction.arn,
     identitySource: "method.request.header.Authorization",
-    ttl: 300,
+    ttl: tokenTiming.authorizerCacheSeconds,
   });
   // Every route of the shared route table, each behind the CUSTOM authorizer.
   for (const route of routeRules) {

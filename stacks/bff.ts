@@ -1,29 +1,29 @@
-import { rateLimitTable, sessionsTable } from "@spa-bff/core/infra";
+import {
+  bffOrigins,
+  functions,
+  functionUrlCors,
+  type Grant,
+  rateLimitTable,
+  roleGrants,
+  sessionsTable,
+  type TableDefinition,
+  tokenTiming,
+} from "@spa-bff/core/infra";
 import type { Api } from "./api.ts";
 import type { Auth } from "./auth.ts";
 import type { Files } from "./files.ts";
-import { lambdaArgs } from "./functions.ts";
-import { devRelayGrants, type Grant, lambdaTrustPolicy, policyDocument } from "./iam.ts";
+import { functionArgs } from "./functions.ts";
+import { type GrantTargets, statementsFor } from "./grants.ts";
+import { devRelayGrants, lambdaTrustPolicy, policyDocument } from "./iam.ts";
 import type { Network } from "./network.ts";
-import { stageSettings } from "./settings.ts";
-import { appName, devServerOrigin, isProduction } from "./stage.ts";
-
-/**
- * The KMS encryption context the BFF passes on every GenerateDataKey and
- * Decrypt call. The key policy only honours calls that carry it.
- */
-export const sessionEncryptionContext = { purpose: "bff-session", app: appName } as const;
+import { devServerOrigin, isProduction } from "./stage.ts";
 
 /**
  * The BFF's functions, one per router path: each URL origin is signed with
- * OAC, and each entry bundles only its own route group (a cold start of the
- * `/api` function loads no login, sign-in or S3 code).
+ * OAC, and each entry (the declaration's) bundles only its own route group
+ * (a cold start of the `/api` function loads no login, sign-in or S3 code).
  */
-export const bffRoutes = [
-  { name: "BffAuth", path: "/auth", handler: "packages/bff/src/lambda-auth.handler" },
-  { name: "BffApi", path: "/api", handler: "packages/bff/src/lambda-api.handler" },
-  { name: "BffFiles", path: "/files", handler: "packages/bff/src/lambda-files.handler" },
-] as const;
+export const bffRoutes = bffOrigins.map((origin) => ({ id: origin.function, path: origin.path }));
 
 export interface Bff {
   sessionsTable: sst.aws.Dynamo;
@@ -32,27 +32,26 @@ export interface Bff {
   sessionKey: aws.kms.Key;
   role: aws.iam.Role;
   functions: sst.aws.Function[];
+  /** The stage's identifier key, linked as `IdentifierHashKey` (property `value`). */
+  identifierHashKey: sst.Linkable<{ value: $util.Output<string> }>;
 }
 
-const itemActions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
-
-/** What the BFF's role may do with its tables and key, built once and asserted by check:infra. */
-export function bffGrants(sessions: sst.aws.Dynamo, signIn: sst.aws.Dynamo, key: aws.kms.Key): { sessions: Grant[]; signIn: Grant[] } {
+/** `sst.aws.Dynamo` arguments of a table of the declaration: its keys, indexes and TTL attribute, nothing else. */
+export function dynamoArgs(def: TableDefinition): Pick<sst.aws.DynamoArgs, "fields" | "primaryIndex" | "globalIndexes" | "ttl"> {
   return {
-    sessions: [
-      { sid: "Sessions", actions: itemActions, resources: [sessions.arn] },
-      // bySub serves "revoke every session of a user"; Query only, and only on that index.
-      { sid: "SessionsBySub", actions: ["dynamodb:Query"], resources: [$interpolate`${sessions.arn}/index/bySub`] },
-      {
-        sid: "SessionDataKeys",
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: [key.arn],
-        conditions: { StringEquals: { "kms:EncryptionContext:purpose": sessionEncryptionContext.purpose } },
-      },
-    ],
-    // The branded sign-in's counters are a separate concern from sessions.
-    signIn: [{ sid: "SignInAttempts", actions: itemActions, resources: [signIn.arn] }],
+    fields: def.fields,
+    primaryIndex: def.primaryIndex,
+    ...(def.globalIndexes ? { globalIndexes: def.globalIndexes } : {}),
+    ...(def.ttl ? { ttl: def.ttl } : {}),
   };
+}
+
+/** The BFF's declared grant on the session key: the key policy lets the BFF's role do exactly this, and nothing more. */
+export function sessionKeyGrant(): Grant {
+  const grant = roleGrants.bff.find((candidate) => "key" in candidate.resource && candidate.resource.key === "SessionKey");
+  if (!grant) throw new Error("The declaration grants the BFF nothing on SessionKey; the key policy would lock it out.");
+  if (!grant.encryptionContext) throw new Error("The BFF's grant on SessionKey must require an encryption context (roleGrants.bff).");
+  return grant;
 }
 
 /**
@@ -100,6 +99,7 @@ export const keyUseActions = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey
  * deny makes any other use impossible, whatever IAM policies or grants say.
  */
 export function sessionKeyPolicy(roleArn: $util.Input<string>): $util.Output<string> {
+  const use = sessionKeyGrant();
   const partition = aws.getPartitionOutput().partition;
   const accountId = aws.getCallerIdentityOutput().accountId;
   return $jsonStringify({
@@ -116,9 +116,13 @@ export function sessionKeyPolicy(roleArn: $util.Input<string>): $util.Output<str
         Sid: "BffSessionDataKeys",
         Effect: "Allow",
         Principal: { AWS: roleArn },
-        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Action: use.actions,
         Resource: "*",
-        Condition: { StringEquals: { "kms:EncryptionContext:purpose": sessionEncryptionContext.purpose } },
+        Condition: {
+          StringEquals: Object.fromEntries(
+            Object.entries(use.encryptionContext ?? {}).map(([key, value]) => [`kms:EncryptionContext:${key}`, value]),
+          ),
+        },
       },
       {
         Sid: "NoUseByAnyoneElse",
@@ -141,17 +145,28 @@ export function sessionKeyPolicy(roleArn: $util.Input<string>): $util.Output<str
 }
 
 /**
- * The BFF: sessions table, session key, one least-privilege role and the
- * functions in the private subnets, reachable only through the Router
- * (function URL with AWS_IAM auth, signed by CloudFront origin access control).
+ * The BFF: sessions table, session key, one least-privilege role (exactly
+ * the declaration's `roleGrants.bff`) and the three functions in the
+ * private subnets, reachable only through the Router (function URL with
+ * AWS_IAM auth, signed by CloudFront origin access control).
+ *
+ * The sessions operator command (`sst shell --stage <stage> -- npm run
+ * sessions -- …`) reads three links of the stage by name: `Sessions.name`
+ * (this table, named as the declaration's `sessionsTable`), `UserPool.id` and
+ * `IdentifierHashKey.value`.
  */
-export function createBff(network: Network, auth: Auth, api: Api, router: sst.aws.Router, files: Files): Bff {
+export function createBff(
+  network: Network,
+  auth: Auth,
+  api: Api,
+  router: sst.aws.Router,
+  files: Files,
+  targets: GrantTargets,
+  identifierHashKey: sst.Linkable<{ value: $util.Output<string> }>,
+): Bff {
   const production = isProduction();
   const table = new sst.aws.Dynamo(sessionsTable.name, {
-    fields: sessionsTable.fields,
-    primaryIndex: sessionsTable.primaryIndex,
-    globalIndexes: sessionsTable.globalIndexes,
-    ttl: sessionsTable.ttl,
+    ...dynamoArgs(sessionsTable),
     deletionProtection: production,
     transform: {
       table: (args) => {
@@ -163,9 +178,7 @@ export function createBff(network: Network, auth: Auth, api: Api, router: sst.aw
 
   // Counters and locks live one window at most and TTL sweeps them: no backups, no deletion protection needed.
   const signInTable = new sst.aws.Dynamo(rateLimitTable.name, {
-    fields: rateLimitTable.fields,
-    primaryIndex: rateLimitTable.primaryIndex,
-    ttl: rateLimitTable.ttl,
+    ...dynamoArgs(rateLimitTable),
     transform: {
       table: (args) => {
         args.serverSideEncryption = { enabled: true };
@@ -196,54 +209,55 @@ export function createBff(network: Network, auth: Auth, api: Api, router: sst.aw
     { retainOnDelete: production },
   );
 
-  const grants = bffGrants(table, signInTable, key);
-  new aws.iam.RolePolicy("BffSessionsPolicy", { role: role.name, policy: policyDocument(grants.sessions) });
-  new aws.iam.RolePolicy("BffSignInPolicy", { role: role.name, policy: policyDocument(grants.signIn) });
+  targets.register({ table: "Sessions" }, table.arn);
+  targets.register({ table: "SignInAttempts" }, signInTable.arn);
+  targets.register({ key: "SessionKey" }, key.arn);
+  new aws.iam.RolePolicy("BffPolicy", { role: role.name, policy: policyDocument(statementsFor(roleGrants.bff, targets)) });
   // SST adds the relay to the roles it makes; this role is ours, so it gets the same (narrower) grants here.
   const relay = devRelayGrants();
   if (relay.length > 0) new aws.iam.RolePolicy("BffDevRelayPolicy", { role: role.name, policy: policyDocument(relay) });
 
-  const { loginMode } = stageSettings();
   // Under `sst dev` the browser talks to Vite's dev server, which proxies the BFF paths to the Router.
   const appOrigin = $dev ? $output(devServerOrigin) : router.url.apply((url) => url.replace(/\/$/, ""));
 
-  const functions = bffRoutes.map(
+  const bffFunctions = bffRoutes.map(
     (route) =>
       new sst.aws.Function(
-        route.name,
-        lambdaArgs({
-          // One entry per route group, so each function bundles only its own routes.
-          handler: route.handler,
-          memory: "512 MB",
-          // Longer than UPSTREAM_TIMEOUT_MS (8 s) so a slow upstream ends in our 504 JSON, not a Lambda timeout.
-          timeout: "15 seconds",
-          role: role.arn,
-          vpc: network.vpc,
-          // The client secret travels as a link (encrypted into the bundle, read with `Resource.WebClient.secret`), never as env.
-          link: [auth.webClient],
-          // Same-origin behind the Router: no CORS, which Lambda would otherwise answer for any origin (SST's default is "*").
-          url: { authorization: "iam", cors: false, router: { instance: router, path: route.path } },
-          environment: {
-            OIDC_ISSUER: auth.issuer,
-            OIDC_CLIENT_ID: auth.webClient.id,
-            OIDC_LOGOUT_URL: $interpolate`${auth.domainUrl}/logout`,
-            APP_ORIGIN: appOrigin,
-            SESSION_TABLE: table.name,
-            LOGIN_MODE: loginMode,
-            COGNITO_USER_POOL_ID: auth.userPool.id,
-            SIGNIN_TABLE: signInTable.name,
-            KEY_PROVIDER: "kms",
-            KMS_KEY_ID: key.arn,
-            API_BASE_URL: api.callerUrl,
-            // Direct uploads: the BFF federates per user into this role; it holds no S3 permission itself.
-            FILES_BUCKET: files.bucket.name,
-            FILES_ROLE_ARN: files.federatedRole.arn,
-            UPSTREAM_TIMEOUT_MS: "8000",
-            LOG_LEVEL: "INFO",
+        functions[route.id].name,
+        functionArgs(
+          route.id,
+          { targets, network, role: role.arn },
+          {
+            // Secrets travel as links (encrypted into the bundle, read with `Resource.<name>`), never as env:
+            // the client secret (OIDC_CLIENT_SECRET) and the identifier key (IDENTIFIER_HASH_KEY).
+            link: [auth.webClient, identifierHashKey],
+            // Same-origin behind the Router: no CORS, which Lambda would otherwise answer for any origin (SST's default is "*").
+            url: { authorization: "iam", cors: functionUrlCors, router: { instance: router, path: route.path } },
+            environment: {
+              OIDC_ISSUER: auth.issuer,
+              OIDC_CLIENT_ID: auth.webClient.id,
+              OIDC_LOGOUT_URL: $interpolate`${auth.domainUrl}/logout`,
+              APP_ORIGIN: appOrigin,
+              SESSION_TABLE: table.name,
+              LOGIN_MODE: auth.loginMode,
+              COGNITO_USER_POOL_ID: auth.userPool.id,
+              SIGNIN_TABLE: signInTable.name,
+              KEY_PROVIDER: "kms",
+              KMS_KEY_ID: key.arn,
+              API_BASE_URL: api.callerUrl,
+              // Direct uploads: the BFF federates per user into this role; it holds no S3 permission itself.
+              FILES_BUCKET: files.bucket.name,
+              FILES_ROLE_ARN: files.federatedRole.arn,
+              // Below the function's timeout, so a slow upstream ends in the BFF's 504 JSON, not a Lambda timeout.
+              UPSTREAM_TIMEOUT_MS: "8000",
+              // Stated (it is also the BFF's default) so the check can hold it against the authorizer's cache TTL.
+              REFRESH_SKEW_SECONDS: String(tokenTiming.refreshSkewSeconds),
+              LOG_LEVEL: "INFO",
+            },
           },
-        }),
+        ),
       ),
   );
 
-  return { sessionsTable: table, signInTable, sessionKey: key, role, functions };
+  return { sessionsTable: table, signInTable, sessionKey: key, role, functions: bffFunctions, identifierHashKey };
 }

@@ -1,8 +1,8 @@
+import { federatedFilesGrants, uploadsPrefix } from "@spa-bff/core/infra";
 import type { Auth } from "./auth.ts";
+import { type GrantTargets, statementsFor } from "./grants.ts";
+import { policyDocument } from "./iam.ts";
 import { devServerOrigin, isProduction } from "./stage.ts";
-
-/** Where every user's uploads live: `uploads/<sub>/…`, the same prefix the BFF's files module builds. */
-export const uploadsPrefix = "uploads";
 
 /** Days after which S3 aborts an incomplete multipart upload and frees its parts. */
 export const abortIncompleteUploadDays = 1;
@@ -25,7 +25,7 @@ export interface Files extends FilesBucket {
  * so the site's CSP can name its origin; its CORS rule, which needs the
  * Router's URL, comes with {@link createFiles}.
  */
-export function createFilesBucket(): FilesBucket {
+export function createFilesBucket(targets: GrantTargets): FilesBucket {
   const bucket = new sst.aws.Bucket("Files", {
     // No CloudFront or public access: objects are reached only through presigned URLs.
     cors: false,
@@ -66,6 +66,8 @@ export function createFilesBucket(): FilesBucket {
     ],
   });
 
+  targets.register({ bucket: "Files" }, bucket.arn);
+
   const region = aws.getRegionOutput().region;
   const origins = $output([bucket.name, region]).apply(([name, r]) => [
     `https://${name}.s3.${r}.amazonaws.com`,
@@ -78,9 +80,12 @@ export function createFilesBucket(): FilesBucket {
  * Per-user AWS access through web-identity federation (seed 002), with the
  * BFF in the middle: an IAM OIDC provider for the user pool's issuer, and a
  * role that trusts it only for tokens whose audience is the web client. The
- * role may touch only `uploads/${<issuer>:sub}/*`: the policy variable is
- * the token's own `sub`, so even a bug in the BFF cannot reach another
- * user's files. The bucket's CORS rule allows the site's origin only (the
+ * role holds the declaration's `federatedFilesGrants`, whose `${sub}` becomes
+ * `${<issuer host/path>:sub}`: the subject of the ID token STS verified
+ * (IAM keys an OIDC provider's claims by its URL without the scheme; there is
+ * no Cognito identity pool here, so no `cognito-identity.amazonaws.com:sub`).
+ * The role may touch only `uploads/<the token's own sub>/*`, so even a bug
+ * in the BFF cannot reach another user's files. The bucket's CORS rule allows the site's origin only (the
  * SPA PUTs straight to the presigned URL), and in non-production stages also
  * Vite's dev server, where the SPA runs under `sst dev`.
  *
@@ -90,7 +95,7 @@ export function createFilesBucket(): FilesBucket {
  * Another OIDC IdP (Auth0, as in seed 002) works the same way: an
  * `OpenIdConnectProvider` for its issuer and its host/path in the keys below.
  */
-export function createFiles(filesBucket: FilesBucket, auth: Auth, router: sst.aws.Router): Files {
+export function createFiles(filesBucket: FilesBucket, auth: Auth, router: sst.aws.Router, targets: GrantTargets): Files {
   const { bucket } = filesBucket;
   const siteOrigin = router.url.apply((url) => url.replace(/\/$/, ""));
   const allowedOrigins = siteOrigin.apply((origin) => (isProduction() ? [origin] : [origin, devServerOrigin]));
@@ -137,29 +142,10 @@ export function createFiles(filesBucket: FilesBucket, auth: Auth, router: sst.aw
     ),
   });
 
+  const subVariable = issuerHostPath.apply((hostPath) => `\${${hostPath}:sub}`);
   new aws.iam.RolePolicy("FilesFederatedPolicy", {
     role: federatedRole.name,
-    policy: $output([bucket.arn, issuerHostPath]).apply(([bucketArn, hostPath]) => {
-      const sub = `\${${hostPath}:sub}`;
-      return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "OwnObjects",
-            Effect: "Allow",
-            Action: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
-            Resource: `${bucketArn}/${uploadsPrefix}/${sub}/*`,
-          },
-          {
-            Sid: "ListOwnPrefix",
-            Effect: "Allow",
-            Action: "s3:ListBucket",
-            Resource: bucketArn,
-            Condition: { StringLike: { "s3:prefix": [`${uploadsPrefix}/${sub}/`, `${uploadsPrefix}/${sub}/*`] } },
-          },
-        ],
-      });
-    }),
+    policy: policyDocument(statementsFor(federatedFilesGrants, targets, subVariable)),
   });
 
   return { ...filesBucket, identityProvider, federatedRole };

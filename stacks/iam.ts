@@ -1,12 +1,11 @@
 /**
- * IAM in one shape: every function's permissions are a list of grants built
- * in one place per function, and turned into a policy document here. A
- * shared declaration of the functions (IAM, timeouts) can feed these lists
- * directly.
+ * IAM in one shape: every role's permissions are a list of statements (from
+ * the declaration's grants, resolved in grants.ts), turned into a policy
+ * document here.
  */
 
 /** One permission: these actions, on these resources, under these conditions. */
-export interface Grant {
+export interface PolicyStatement {
   sid?: string;
   actions: string[];
   resources: $util.Input<string>[];
@@ -15,7 +14,7 @@ export interface Grant {
 }
 
 /** An IAM policy document (JSON) allowing exactly the grants. */
-export function policyDocument(grants: Grant[]): $util.Output<string> {
+export function policyDocument(grants: readonly PolicyStatement[]): $util.Output<string> {
   return $jsonStringify({
     Version: "2012-10-17",
     Statement: grants.map((grant) => ({
@@ -59,7 +58,7 @@ export const devRelayChannelNamespace = "sst";
  * unknown here, so the resource is "any Events API of this account and
  * region", on the `sst` namespace only.
  */
-export function devRelayGrants(): Grant[] {
+export function devRelayGrants(): PolicyStatement[] {
   if (!$dev) return [];
   const partition = aws.getPartitionOutput().partition;
   const region = aws.getRegionOutput().region;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { LoginMode } from "@spa-bff/core/infra";
 import { isProduction } from "./stage.ts";
 
 /**
@@ -25,7 +26,7 @@ export const settingNames = {
   sharedVpcId: "SharedVpcId",
 } as const;
 
-export type LoginMode = "hosted" | "branded";
+export type { LoginMode };
 
 export interface StageSettings {
   /** How users sign in: Cognito's hosted page (code flow, the default) or the BFF's branded page with an emailed code. */

@@ -1,3 +1,4 @@
+import { bffOrigins, pathPatternsOf, responseHeadersPolicy, viewerAddressHeader } from "@spa-bff/core/infra";
 import { stageSettings } from "./settings.ts";
 import { devServerOrigin, isProduction } from "./stage.ts";
 
@@ -6,27 +7,24 @@ export const cachingDisabledPolicyId = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 /** CloudFront's managed "AllViewerExceptHostHeader" origin request policy: every cookie, query string and header but Host. */
 export const allViewerExceptHostPolicyId = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 /** Paths served by the BFF rather than the static site (`GET /files` has no trailing part, hence both file patterns). */
-export const bffPaths = ["/auth/*", "/api/*", "/files", "/files/*"] as const;
+export const bffPaths = bffOrigins.flatMap(pathPatternsOf);
 
 /**
- * Runs first in the Router's viewer-request CloudFront Function: the BFF's
- * per-IP sign-in limits need the browser's address, and behind CloudFront the
- * function URL only sees an edge server. Overwrites any client-sent value.
+ * Runs first in the Router's viewer-request CloudFront Function (SST's
+ * router.ts puts `edge.viewerRequest.injection` at the top of its handler,
+ * before any routing): the BFF's per-IP sign-in limits need the browser's
+ * address, and behind CloudFront the function URL's `sourceIp` is an edge
+ * server. `event.viewer.ip` is CloudFront's own view of the client, the
+ * header is the declaration's `viewerAddressHeader`, and the
+ * assignment overwrites any value the client sent. The BFF's cache behaviors
+ * carry the same function (see `createRouter`), and their origin request
+ * policy (all viewer headers) forwards the header, as it forwards SST's own
+ * `x-forwarded-host` from the same function.
  */
-export const viewerIpInjection = `event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };`;
+export const viewerIpInjection = `event.request.headers[${JSON.stringify(viewerAddressHeader)}] = { value: event.viewer.ip };`;
 
-/** The CSP of the SPA: same-origin everything (the BFF shares the origin), no framing. */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+/** The CSP of the site (the declaration's): same-origin everything (the BFF shares the origin), no framing. */
+export const contentSecurityPolicy = responseHeadersPolicy.contentSecurityPolicy.join("; ");
 
 /**
  * The SPA's CSP with extra `connect-src` origins: the files bucket, which
@@ -54,14 +52,23 @@ export function contentSecurityPolicyWith(connectSources: readonly string[]): st
  * `app.example.com`, hosted in Route 53; stacks/settings.ts).
  */
 export function createRouter(connectSources: $util.Input<string[]> = []): sst.aws.Router {
+  // The declaration's policy, on the site and on the BFF's paths alike (the local edge applies the same to both).
+  const policy = responseHeadersPolicy;
+  const override = policy.override;
   const headers = new aws.cloudfront.ResponseHeadersPolicy("SecurityHeaders", {
     comment: `${$app.name} ${$app.stage} security headers`,
     securityHeadersConfig: {
-      contentSecurityPolicy: { contentSecurityPolicy: $output(connectSources).apply(contentSecurityPolicyWith), override: true },
-      strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: isProduction(), override: true },
-      frameOptions: { frameOption: "DENY", override: true },
-      contentTypeOptions: { override: true },
-      referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+      contentSecurityPolicy: { contentSecurityPolicy: $output(connectSources).apply(contentSecurityPolicyWith), override },
+      strictTransportSecurity: {
+        accessControlMaxAgeSec: policy.strictTransportSecurity.maxAgeSeconds,
+        includeSubdomains: policy.strictTransportSecurity.includeSubdomains,
+        // Preload lists are for production's own domain only; a dev stage's name comes and goes.
+        preload: isProduction(),
+        override,
+      },
+      frameOptions: { frameOption: policy.frameOptions, override },
+      contentTypeOptions: { override },
+      referrerPolicy: { referrerPolicy: policy.referrerPolicy, override },
     },
   });
   const domain = stageSettings().siteDomain;

@@ -248,7 +248,8 @@ describe("BFF request rules", () => {
     // Assess
     for (const response of responses) {
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+      // The edge's response headers policy replaces the BFF's own no-referrer, as CloudFront's does (override).
+      expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
       expect(response.headers.get("x-frame-options")).toBe("DENY");
     }
     expect(responses[2]?.status).toBe(404);

@@ -15,7 +15,10 @@ let tp: TestPlatform;
 beforeAll(async () => {
   // A burst of twelve calls needs twelve BFF instances at once; fewer would throttle some (429), as Lambda does.
   tp = await startTestPlatform({ platform: { functions: { maxConcurrency: 16 } } });
-});
+  // Provisioned concurrency, a few at a time: the burst measures the store's outage, not twelve cold starts on two cores.
+  for (let started = 0; started < 12; started += 4) await tp.platform.provision(["bffApi"], 4);
+  await tp.platform.provision(["authorizer", "items"], 2);
+}, 120_000);
 
 afterAll(async () => {
   rejections.dispose();

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { copyProject, removeProject, repoRoot } from "./harness/index.ts";
+import { type CopyOptions, copyProject, removeProject, repoRoot } from "./harness/index.ts";
 
 /**
  * A broken stack must make `npm run check:infra` fail. Each case copies the
@@ -10,8 +10,8 @@ import { copyProject, removeProject, repoRoot } from "./harness/index.ts";
  */
 const roots: string[] = [];
 
-function project(name: string, edit?: (file: string, source: string) => string): string {
-  const root = copyProject(`broken-${name}`, edit);
+function project(name: string, edit?: (file: string, source: string) => string, options?: CopyOptions): string {
+  const root = copyProject(`broken-${name}`, edit, options);
   roots.push(root);
   return root;
 }
@@ -34,9 +34,9 @@ afterAll(() => {
 
 describe("a deliberately broken stack", () => {
   it("fails tsc when a property has the wrong type", () => {
-    // Prepare: ttl must be the attribute name (a string), not a number of seconds.
+    // Prepare: deletion protection is a flag, not a word.
     const root = project("wrong-type", (file, source) =>
-      file === "stacks/bff.ts" ? source.replace("ttl: sessionsTable.ttl,", "ttl: 3600,") : source,
+      file === "stacks/bff.ts" ? source.replace("deletionProtection: production,", 'deletionProtection: "yes",') : source,
     );
 
     // Act
@@ -52,14 +52,19 @@ describe("a deliberately broken stack", () => {
     // Assess
     expect(result.status).toBe(2);
     expect(result.stdout).toMatch(
-      /stacks\/bff\.ts\(\d+,\d+\): error TS2322: Type 'number' is not assignable to type 'Input<string> \| undefined'/,
+      /stacks\/bff\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'Input<boolean> \| undefined'/,
     );
   });
 
-  it("fails the synth when a function's handler file does not exist", () => {
+  it("fails the synth when a function's declared entry file does not exist", () => {
     // Prepare
-    const root = project("missing-handler", (file, source) =>
-      file === "stacks/jobs.ts" ? source.replace("packages/m2m/src/lambda.handler", "packages/m2m/src/missing.handler") : source,
+    const root = project(
+      "missing-handler",
+      (file, source) =>
+        file === "packages/core/src/deployment/functions.ts"
+          ? source.replace('entry: "packages/m2m/src/lambda/job.ts"', 'entry: "packages/m2m/src/lambda/missing.ts"')
+          : source,
+      { packages: "copy" },
     );
 
     // Act
@@ -67,7 +72,7 @@ describe("a deliberately broken stack", () => {
 
     // Assess
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain("synth failed: Handler not found: packages/m2m/src/missing.handler");
+    expect(result.stderr).toContain("synth failed: Handler not found: packages/m2m/src/lambda/missing.handler");
   });
 
   it("fails the synth when sst.config.ts imports at the top level, which the CLI refuses before it runs app()", () => {

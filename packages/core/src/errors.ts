@@ -16,6 +16,7 @@ export const ErrorCodes = {
   fileTooLarge: "file_too_large",
   unauthenticated: "unauthenticated",
   sessionExpired: "session_expired",
+  sessionRevoked: "session_revoked",
   csrf: "csrf_required",
   crossSite: "cross_site_request",
   forbidden: "forbidden",
@@ -27,6 +28,7 @@ export const ErrorCodes = {
   invalidLogoutToken: "invalid_logout_token",
   upstream: "upstream_unavailable",
   upstreamTimeout: "upstream_timeout",
+  functionTimeout: "function_timeout",
   idp: "idp_unavailable",
   sessionStore: "session_store_unavailable",
   config: "config_invalid",
@@ -47,6 +49,7 @@ export const defaultMessages: Readonly<Record<ErrorCode, string>> = {
   file_too_large: "The file is too large",
   unauthenticated: "No valid session",
   session_expired: "The session has expired, log in again",
+  session_revoked: "The session was ended from another browser or device, log in again",
   csrf_required: 'The "X-CSRF: 1" header is required',
   cross_site_request: "Cross-site requests are not allowed",
   forbidden: "Forbidden",
@@ -58,6 +61,7 @@ export const defaultMessages: Readonly<Record<ErrorCode, string>> = {
   invalid_logout_token: "The logout token is not valid",
   upstream_unavailable: "The upstream service is unavailable",
   upstream_timeout: "The upstream service did not answer in time",
+  function_timeout: "The request did not finish in time, try again",
   idp_unavailable: "The identity provider is unavailable",
   session_store_unavailable: "The session store is unavailable, try again shortly",
   config_invalid: "Internal error",
@@ -136,7 +140,7 @@ export class UnsupportedMediaTypeError extends AppError {
 /** 401: no valid session or credentials. */
 export class UnauthenticatedError extends AppError {
   override readonly name: string = "UnauthenticatedError";
-  constructor(message?: string, options: WithCode<"unauthenticated" | "session_expired" | "login_failed"> = {}) {
+  constructor(message?: string, options: WithCode<"unauthenticated" | "session_expired" | "session_revoked" | "login_failed"> = {}) {
     super(options.code ?? ErrorCodes.unauthenticated, 401, message, options);
   }
 }
@@ -200,6 +204,19 @@ export class UpstreamTimeoutError extends AppError {
   override readonly name: string = "UpstreamTimeoutError";
   constructor(message?: string, options: AppErrorOptions = {}) {
     super(ErrorCodes.upstreamTimeout, 504, message, options);
+  }
+}
+
+/**
+ * 504: the function's own deadline came before its work was done (a slow
+ * IdP or store on a cold start). Raised just before Lambda would end the
+ * invocation, so the caller gets this clear answer instead of the function
+ * URL's bare 502. Nothing was written that a retry cannot redo.
+ */
+export class FunctionTimeoutError extends AppError {
+  override readonly name: string = "FunctionTimeoutError";
+  constructor(message?: string, options: AppErrorOptions = {}) {
+    super(ErrorCodes.functionTimeout, 504, message, options);
   }
 }
 

@@ -10,6 +10,7 @@ export {
   defaultMessages,
   ErrorCodes,
   ForbiddenError,
+  FunctionTimeoutError,
   IdpError,
   InternalError,
   isAppError,

@@ -8,7 +8,8 @@
 
 export type { RouteId, RouteRule } from "./api-routes.ts";
 export { isRouteAllowed, routeRules } from "./api-routes.ts";
-export { functionUrlCors, responseHeadersPolicy } from "./deployment/edge.ts";
+export type { BffOrigin } from "./deployment/edge.ts";
+export { bffOrigins, functionUrlCors, pathPatternsOf, responseHeadersPolicy, viewerAddressHeader } from "./deployment/edge.ts";
 export type { FunctionId, FunctionSpec, RoleName } from "./deployment/functions.ts";
 export { functions, handlerOf } from "./deployment/functions.ts";
 export type { Grant, GrantResource } from "./deployment/grants.ts";

@@ -11,13 +11,14 @@ import { fileURLToPath } from "node:url";
 import { type BffAdapters, type BffConfig, createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import type { LocalOperatorFile } from "@spa-bff/bff/operator";
 import { createLocalKeyProvider, defaultKeyContext } from "@spa-bff/bff/session";
-import { brandedTokenScopes, type FunctionId, functions, type LoginMode, routeRules, tokenTiming } from "@spa-bff/core/infra";
+import { bffOrigins, brandedTokenScopes, type FunctionId, functions, type LoginMode, routeRules, tokenTiming } from "@spa-bff/core/infra";
 import { createLocalIam, type LocalIam, type LocalSts, localAdminCredentials, localArnResolver, startLocalSts } from "./aws/index.ts";
 import type { CognitoTriggers, TriggerName } from "./cognito/triggers.ts";
 import { ensureTables, startDynamo } from "./dynamo/index.ts";
 import { type EdgeOptions, startEdge } from "./edge/index.ts";
 import { startGateway } from "./gateway/index.ts";
 import { cognitoWebClient, type DemoUser, declaredIdentity, defaultDemoUsers, type IdpProfile, startIdp } from "./idp/index.ts";
+import { startFunctionUrlServer } from "./lambda/function-url-server.ts";
 import {
   type InstanceMemory,
   type Invoke,
@@ -83,7 +84,8 @@ export interface LocalClients {
 }
 
 export interface Platform {
-  urls: { app: string; idp: string; api: string; dynamo: string; s3: string };
+  /** `backchannel`: the back-channel logout receiver's own function URL, with the `oidc` IdP profile only. */
+  urls: { app: string; idp: string; api: string; dynamo: string; s3: string; backchannel?: string };
   loginMode: LoginMode;
   /** The local user pool's id (the Cognito API is served at the IdP's URL). */
   userPoolId: string;
@@ -220,12 +222,8 @@ function poolTriggers(pools: ReturnType<typeof startLocalFunctions>): CognitoTri
   };
 }
 
-/** The edge's BFF origins, as the Router routes them to the three functions. */
-const bffRoutes = [
-  { prefix: "/auth/", id: "bffAuth" },
-  { prefix: "/api/", id: "bffApi" },
-  { prefix: "/files/", id: "bffFiles" },
-] as const satisfies ReadonlyArray<{ prefix: string; id: FunctionId }>;
+/** The edge's BFF origins, as the declaration has the Router route them to the three functions. */
+const bffRoutes = bffOrigins.map((origin) => ({ prefix: `${origin.path}/`, id: origin.function, bare: "bare" in origin }));
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   // Callers that pick their ports (tests with port 0) need not know the S3 one: a free port unless asked.
@@ -263,12 +261,23 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       };
     const edge = await startEdge({
       port: ports.edge,
-      functions: bffRoutes.map(({ prefix, id }) => ({ prefix, invoke: late(id) })),
+      functions: bffRoutes.map(({ prefix, id, bare }) => ({ prefix, bare, invoke: late(id) })),
       spa: options.spa ?? { kind: "static", dir: join(repoRoot, "web/dist") },
       // The SPA PUTs uploads straight to the local S3 (presigned URLs): its CSP must let it connect there.
       connectSources: () => (s3Endpoint ? [s3Endpoint] : []),
     });
     stops.push(() => edge.stop());
+
+    // An IdP that sends logout tokens posts them to the receiver's own public function URL, not through the edge.
+    const sendsLogoutTokens = options.idpProfile === "oidc";
+    const backchannel = sendsLogoutTokens
+      ? await startFunctionUrlServer({ port: 0, invoke: () => invokers.bffBackchannel, label: "Back-channel logout URL" })
+      : undefined;
+    if (backchannel) stops.push(() => backchannel.stop());
+    const bffFunctions: readonly FunctionId[] = [
+      ...bffRoutes.map(({ id }) => id),
+      ...(sendsLogoutTokens ? ["bffBackchannel" as const] : []),
+    ];
 
     const s3 = await startS3({
       port: ports.s3,
@@ -327,7 +336,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         m2m: clients.m2m,
       },
       loginMode,
-      ...(options.idpProfile === "oidc" ? { profile: "oidc", backchannelLogoutUri: `${edge.url}/auth/backchannel-logout` } : {}),
+      ...(backchannel ? { profile: "oidc", backchannelLogoutUri: `${backchannel.url}/auth/backchannel-logout` } : {}),
       cognito: {
         userPoolId: localUserPoolId,
         clients: [cognitoWebClient(declaredIdentity, loginMode, clients.web)],
@@ -399,7 +408,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           JWT_CLIENT_IDS: `${clients.web.clientId},${clients.m2m.clientId}`,
         },
         items: { ...lambdaEnv(iam, "items"), ITEMS_TABLE: tableNames.Items, DYNAMODB_ENDPOINT: dynamo.endpoint },
-        ...(options.bffAdapters ? {} : Object.fromEntries(bffRoutes.map(({ id }) => [id, { ...lambdaEnv(iam, id), ...bffEnv }]))),
+        ...(options.bffAdapters ? {} : Object.fromEntries(bffFunctions.map((id) => [id, { ...lambdaEnv(iam, id), ...bffEnv }]))),
       },
       options.functions,
     );
@@ -407,13 +416,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     invokers.authorizer = local.invoke("authorizer");
     invokers.items = local.invoke("items");
     const useBff = (invoke: Invoke) => {
-      for (const { id } of bffRoutes) invokers[id] = invoke;
+      for (const id of bffFunctions) invokers[id] = invoke;
     };
     if (options.bffAdapters) useBff(inProcess(createBffHandler(bffConfig, options.bffAdapters(bffConfig)), "bff"));
-    else for (const { id } of bffRoutes) invokers[id] = local.invoke(id);
+    else for (const id of bffFunctions) invokers[id] = local.invoke(id);
 
     return {
-      urls: { app: edge.url, idp: idp.issuer, api: gateway.url, dynamo: dynamo.endpoint, s3: s3.endpoint },
+      urls: {
+        app: edge.url,
+        idp: idp.issuer,
+        api: gateway.url,
+        dynamo: dynamo.endpoint,
+        s3: s3.endpoint,
+        ...(backchannel ? { backchannel: backchannel.url } : {}),
+      },
       loginMode,
       userPoolId: localUserPoolId,
       ports: { edge: edge.port, idp: idp.port, api: gateway.port, dynamo: dynamo.port, s3: s3.port },

@@ -1,3 +1,4 @@
+import { functions, handlerOf, roleGrants, tokenTiming } from "@spa-bff/core/infra";
 import { expect } from "vitest";
 import { asList, envOf, get, lambda, ofType, parsePolicy, resource, roleOf, statementsOf } from "./helpers.ts";
 import { type Check, check } from "./types.ts";
@@ -29,7 +30,7 @@ export const apiChecks: Check[] = [
     expect(authorizer.inputs).toMatchObject({
       type: "REQUEST",
       identitySource: "method.request.header.Authorization",
-      authorizerResultTtlInSeconds: 300,
+      authorizerResultTtlInSeconds: tokenTiming.authorizerCacheSeconds,
     });
     const methods = ofType(dev.resources, "aws:apigateway/method:Method");
     expect(methods.map((m) => m.inputs.httpMethod).sort()).toEqual(["DELETE", "GET", "GET", "POST"]);
@@ -65,8 +66,47 @@ export const apiChecks: Check[] = [
   }),
 
   check(
+    "api.authorizer-cache-below-skew",
+    "an authorizer answer is cached for less time than the BFF's refresh skew, so no answer the BFF's calls cache outlives their token",
+    ["dev", "production", "branded"],
+    (synths) => {
+      expect(tokenTiming.authorizerCacheSeconds).toBeLessThan(tokenTiming.refreshSkewSeconds);
+      for (const run of Object.values(synths)) {
+        const ttl = Number(
+          resource(run.resources, "aws:apigateway/authorizer:Authorizer", "ApiAuthorizerJwtAuthorizer").inputs.authorizerResultTtlInSeconds,
+        );
+        expect(ttl, run.stage).toBeGreaterThan(0);
+        for (const name of ["BffAuth", "BffApi", "BffFiles"]) {
+          const skew = Number(envOf(lambda(run, name)).REFRESH_SKEW_SECONDS);
+          expect(skew, `${run.stage} ${name}`).toBe(tokenTiming.refreshSkewSeconds);
+          expect(ttl, `${run.stage}: the authorizer's cache TTL against ${name}'s refresh skew`).toBeLessThan(skew);
+        }
+      }
+    },
+  ),
+
+  check(
+    "api.entries",
+    "the authorizer and the items function deploy from the declaration's entries, limits and placement",
+    ["dev"],
+    ({ dev }) => {
+      for (const id of ["authorizer", "items"] as const) {
+        const fn = lambda(dev, functions[id].name);
+        expect(fn.inputs).toMatchObject({
+          handler: handlerOf(functions[id]),
+          memorySize: functions[id].memoryMb,
+          timeout: functions[id].timeoutSeconds,
+        });
+        expect(fn.inputs.vpcConfig, id).toBeUndefined();
+      }
+      expect(lambda(dev, "ApiAuthorizer").inputs.handler).toBe("packages/authorizer/src/lambda/authorizer.handler");
+      expect(lambda(dev, "ApiItems").inputs.handler).toBe("packages/api/src/lambda/items.handler");
+    },
+  ),
+
+  check(
     "api.items-grants",
-    "the items function may only GetItem, PutItem, DeleteItem and Query, on its own table only",
+    "the items function may only GetItem, PutItem, DeleteItem, Query and Scan (a machine's list), on its own table only, as declared",
     ["dev"],
     ({ dev }) => {
       const fn = lambda(dev, "ApiItems");
@@ -79,7 +119,9 @@ export const apiChecks: Check[] = [
         "dynamodb:GetItem",
         "dynamodb:PutItem",
         "dynamodb:Query",
+        "dynamodb:Scan",
       ]);
+      expect(asList(statements[0]?.Action).sort()).toEqual(roleGrants.items.flatMap((grant) => grant.actions).sort());
       expect(asList(statements[0]?.Resource)).toEqual([`arn:aws:dynamodb:eu-west-1:123456789012:table/${String(table.inputs.name)}`]);
     },
   ),

@@ -1,6 +1,19 @@
+import { m2mClient, resourceServer, webClient } from "@spa-bff/core/infra";
 import { expect } from "vitest";
-import { envOf, lambdas, ofType, resource, siteOrigin } from "./helpers.ts";
+import type { SynthResult } from "../harness/index.ts";
+import { envOf, get, lambdas, ofType, resource, siteOrigin } from "./helpers.ts";
 import { type Check, check } from "./types.ts";
+
+const unitSeconds = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 } as const;
+
+/** A client's lifetime in seconds, from Cognito's value and unit (Cognito's defaults: hours for access and ID, days for refresh). */
+function lifetime(inputs: Record<string, unknown>, token: "accessToken" | "idToken" | "refreshToken"): number {
+  const value = Number(inputs[`${token}Validity`]);
+  const units = (inputs.tokenValidityUnits ?? {}) as Record<string, keyof typeof unitSeconds | undefined>;
+  return value * unitSeconds[units[token] ?? (token === "refreshToken" ? "days" : "hours")];
+}
+
+const client = (run: SynthResult, name: string) => resource(run.resources, "aws:cognito/userPoolClient:UserPoolClient", `${name}Client`);
 
 export const authChecks: Check[] = [
   check("auth.pool", "the user pool has no self sign-up, a strong password policy and optional MFA", ["dev"], ({ dev }) => {
@@ -33,10 +46,15 @@ export const authChecks: Check[] = [
     },
   ),
 
-  check("auth.resource-server", "the items resource server defines items/read and items/write", ["dev"], ({ dev }) => {
+  check("auth.resource-server", "the items resource server defines items/read and items/write, as declared", ["dev"], ({ dev }) => {
     const server = resource(dev.resources, "aws:cognito/resourceServer:ResourceServer", "ItemsResourceServer");
     expect(server.inputs.identifier).toBe("items");
     expect((server.inputs.scopes as { scopeName: string }[]).map((s) => s.scopeName).sort()).toEqual(["read", "write"]);
+    expect(server.inputs).toMatchObject({
+      identifier: resourceServer.identifier,
+      name: resourceServer.name,
+      scopes: resourceServer.scopes.map((scope) => ({ scopeName: scope.name, scopeDescription: scope.description })),
+    });
   }),
 
   check(
@@ -45,8 +63,14 @@ export const authChecks: Check[] = [
     ["dev", "production", "live"],
     ({ dev, production, live }) => {
       const web = resource(dev.resources, "aws:cognito/userPoolClient:UserPoolClient", "WebClientClient");
-      expect(web.inputs).toMatchObject({ generateSecret: true, allowedOauthFlows: ["code"], enableTokenRevocation: true });
+      expect(web.inputs).toMatchObject({
+        generateSecret: true,
+        allowedOauthFlows: ["code"],
+        allowedOauthFlowsUserPoolClient: true,
+        enableTokenRevocation: true,
+      });
       expect(web.inputs.allowedOauthScopes).toEqual(expect.arrayContaining(["openid", "items/read", "items/write"]));
+      expect(web.inputs.allowedOauthScopes).toEqual([...webClient.scopes]);
       for (const run of [dev, live]) {
         const client = resource(run.resources, "aws:cognito/userPoolClient:UserPoolClient", "WebClientClient");
         expect(client.inputs.callbackUrls).toEqual([
@@ -62,21 +86,73 @@ export const authChecks: Check[] = [
     },
   ),
 
-  check("auth.m2m-client", "the M2M client is client_credentials with items/read only", ["dev"], ({ dev }) => {
-    const m2m = resource(dev.resources, "aws:cognito/userPoolClient:UserPoolClient", "M2mClientClient");
-    expect(m2m.inputs).toMatchObject({
-      generateSecret: true,
-      allowedOauthFlows: ["client_credentials"],
-      allowedOauthScopes: ["items/read"],
-    });
-  }),
+  check(
+    "auth.web-client-tokens",
+    "the web client's tokens live as declared (access and ID tokens an hour at most, refresh tokens a working day at most), refresh tokens rotate with a grace of 60 s at most, and revocation is on",
+    ["dev", "branded"],
+    ({ dev, branded }) => {
+      for (const run of [dev, branded]) {
+        const web = client(run, "WebClient").inputs;
+        expect(lifetime(web, "accessToken")).toBe(webClient.accessTokenSeconds);
+        expect(lifetime(web, "idToken")).toBe(webClient.idTokenSeconds);
+        expect(lifetime(web, "refreshToken")).toBe(webClient.refreshTokenSeconds);
+        expect(lifetime(web, "accessToken")).toBeLessThanOrEqual(3600);
+        expect(lifetime(web, "idToken")).toBeLessThanOrEqual(3600);
+        expect(lifetime(web, "refreshToken")).toBeLessThanOrEqual(12 * 3600);
+        expect(web.refreshTokenRotation).toEqual({
+          feature: "ENABLED",
+          retryGracePeriodSeconds: webClient.refreshTokenRotation.retryGraceSeconds,
+        });
+        expect(webClient.refreshTokenRotation.retryGraceSeconds).toBeLessThanOrEqual(60);
+        expect(web).toMatchObject({ enableTokenRevocation: true, preventUserExistenceErrors: "ENABLED" });
+      }
+    },
+  ),
 
-  check("auth.secrets-by-link", "client secrets stay out of every function's environment and travel by link", ["dev"], ({ dev }) => {
-    for (const fn of lambdas(dev)) expect(JSON.stringify(envOf(fn))).not.toContain("mock-client-secret");
-    for (const fn of lambdas(dev)) expect(Object.keys(envOf(fn)).filter((k) => /SECRET/.test(k))).toEqual([]);
-    const links = ofType(dev.resources, "sst:sst:LinkRef").map((l) => l.name);
-    expect(links).toEqual(expect.arrayContaining(["WebClientLinkRef", "M2mClientLinkRef"]));
-  }),
+  check(
+    "auth.m2m-client",
+    "the M2M client is client_credentials with items/read only, its tokens an hour, as declared",
+    ["dev", "branded"],
+    ({ dev, branded }) => {
+      for (const run of [dev, branded]) {
+        const m2m = client(run, "M2mClient").inputs;
+        expect(m2m).toMatchObject({
+          generateSecret: true,
+          allowedOauthFlows: ["client_credentials"],
+          allowedOauthScopes: ["items/read"],
+          explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+          callbackUrls: [],
+        });
+        expect(m2m.allowedOauthScopes).toEqual([...m2mClient.scopes]);
+        expect(lifetime(m2m, "accessToken")).toBe(m2mClient.accessTokenSeconds);
+      }
+    },
+  ),
+
+  check(
+    "auth.secrets-by-link",
+    "client secrets and the identifier key stay out of every function's environment and travel by link, each to the functions that use it only",
+    ["dev"],
+    ({ dev }) => {
+      const hashKey = String(get(resource(dev.resources, "sst:sst:LinkRef", "IdentifierHashKeyLinkRef").inputs, "properties", "value"));
+      expect(hashKey.length).toBeGreaterThan(0);
+      for (const fn of lambdas(dev)) {
+        expect(JSON.stringify(envOf(fn))).not.toContain("mock-client-secret");
+        expect(JSON.stringify(envOf(fn)), fn.name).not.toContain(hashKey);
+        expect(Object.keys(envOf(fn)).filter((k) => /SECRET|HASH_KEY/.test(k))).toEqual([]);
+      }
+      const links = ofType(dev.resources, "sst:sst:LinkRef").map((l) => l.name);
+      expect(links).toEqual(expect.arrayContaining(["WebClientLinkRef", "M2mClientLinkRef", "IdentifierHashKeyLinkRef"]));
+      const linking = (name: string) =>
+        Object.entries(dev.links)
+          .filter(([, names]) => names.includes(name))
+          .map(([fn]) => fn)
+          .sort();
+      expect(linking("WebClient")).toEqual(["BffApi", "BffAuth", "BffFiles"]);
+      expect(linking("IdentifierHashKey")).toEqual(["BffApi", "BffAuth", "BffFiles"]);
+      expect(linking("M2mClient")).toEqual(["M2mJobHandler"]);
+    },
+  ),
 
   check(
     "auth.pool-retained",

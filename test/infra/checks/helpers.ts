@@ -2,8 +2,18 @@ import { asList, type IamStatement, type MockResource, ofType, parsePolicy, reso
 
 export type Inputs = Record<string, unknown>;
 
-/** A nested value, or undefined. */
-export const get = (value: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((v, k) => (v as Inputs | undefined)?.[k], value);
+/** The key Pulumi marks a secret value with, in inputs as the harness records them. */
+const secretSignature = "4dabf18193072939515e22adb298388d";
+
+/** A value without its secret wrapper (an input derived from a secret, e.g. a function's environment once a secret is linked to it). */
+export function unsecret(value: unknown): unknown {
+  if (typeof value === "object" && value !== null && secretSignature in value) return unsecret((value as Inputs).value);
+  return value;
+}
+
+/** A nested value, or undefined; secret wrappers on the way are looked through. */
+export const get = (value: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((v, k) => unsecret((unsecret(v) as Inputs | undefined)?.[k]), value);
 
 /** Every Lambda function of a run. */
 export const lambdas = (r: SynthResult) => ofType(r.resources, "aws:lambda/function:Function");

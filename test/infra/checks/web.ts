@@ -1,3 +1,4 @@
+import { responseHeadersPolicy } from "@spa-bff/core/infra";
 import { expect } from "vitest";
 import { get, type Inputs, ofType, resource, routerEntries } from "./helpers.ts";
 import { type Check, check } from "./types.ts";
@@ -44,12 +45,48 @@ export const webChecks: Check[] = [
   ),
 
   check(
+    "web.headers-policy",
+    "the response headers policy is the declaration's, each header overriding the origin's (what the local edge applies to the SPA and the BFF alike); HSTS preload in production only",
+    ["dev", "production"],
+    ({ dev, production }) => {
+      for (const run of [dev, production]) {
+        const config = resource(run.resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "SecurityHeaders").inputs
+          .securityHeadersConfig as Inputs;
+        const policy = responseHeadersPolicy;
+        expect(config).toMatchObject({
+          strictTransportSecurity: {
+            accessControlMaxAgeSec: policy.strictTransportSecurity.maxAgeSeconds,
+            includeSubdomains: policy.strictTransportSecurity.includeSubdomains,
+            preload: run === production,
+          },
+          frameOptions: { frameOption: policy.frameOptions },
+          referrerPolicy: { referrerPolicy: policy.referrerPolicy },
+        });
+        for (const header of ["contentSecurityPolicy", "strictTransportSecurity", "frameOptions", "contentTypeOptions", "referrerPolicy"]) {
+          expect(get(config, header, "override"), header).toBe(policy.override);
+        }
+        const csp = String(get(config, "contentSecurityPolicy", "contentSecurityPolicy")).split("; ");
+        for (const directive of policy.contentSecurityPolicy.filter((d) => !d.startsWith("connect-src"))) expect(csp).toContain(directive);
+      }
+    },
+  ),
+
+  check(
     "web.viewer-ip",
-    "the Router's viewer-request function writes CloudFront's viewer IP into x-viewer-ip before any routing",
+    "the Router's viewer-request function writes CloudFront's viewer IP into x-viewer-ip before any routing, on the BFF's paths too",
     ["dev"],
     ({ dev }) => {
       const [fn] = ofType(dev.resources, "aws:cloudfront/function:Function").filter((f) => f.name.endsWith("CloudfrontFunctionRequest"));
       expect(fn).toBeDefined();
+      const distribution = resource(dev.resources, "aws:cloudfront/distribution:Distribution", "RouterCdnDistribution");
+      const viewerRequest = (behavior: unknown) =>
+        ((get(behavior, "functionAssociations") ?? []) as Inputs[])
+          .filter((a) => a.eventType === "viewer-request")
+          .map((a) => a.functionArn);
+      const functionArn = viewerRequest(distribution.inputs.defaultCacheBehavior);
+      expect(functionArn).toHaveLength(1);
+      for (const behavior of distribution.inputs.orderedCacheBehaviors as Inputs[])
+        expect(viewerRequest(behavior), String(behavior.pathPattern)).toEqual(functionArn);
       const code = String(get(fn?.inputs, "code"));
       const injected = code.indexOf('event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };');
       expect(injected).toBeGreaterThan(-1);

@@ -2,8 +2,8 @@ export type { CallMock, MockAccount, MockResource } from "./mocks.ts";
 export { sharedVpcCalls } from "./mocks.ts";
 export type { IamPolicy, IamStatement } from "./policy-document.ts";
 export { asList, parsePolicy } from "./policy-document.ts";
-export type { ProjectEdit } from "./project-copy.ts";
-export { copyProject, infraFiles, removeProject } from "./project-copy.ts";
+export type { CopyOptions, ProjectEdit } from "./project-copy.ts";
+export { copyProject, declarationFiles, infraFiles, removeProject } from "./project-copy.ts";
 export type { SynthOptions, SynthResult } from "./synth.ts";
 export { repoRoot, synth } from "./synth.ts";
 

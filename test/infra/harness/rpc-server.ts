@@ -11,6 +11,8 @@ import type { MockAccount } from "./mocks.ts";
 interface BuildInput {
   functionID: string;
   handler: string;
+  /** The function's links, by name: what SST encrypts into its bundle (`resource.enc`). */
+  links?: Record<string, unknown>;
   bundle?: string;
   runtime?: string;
   /** The function's `nodejs` settings (plus its architecture). */
@@ -137,6 +139,8 @@ export interface RpcServer {
   calls: string[];
   /** Functions registered for live development (`Runtime.AddTarget`). */
   devTargets: string[];
+  /** The names of each function's links, by function id, as `Runtime.Build` (or, under `sst dev`, `Runtime.AddTarget`) received them. */
+  links: Record<string, string[]>;
   close(): Promise<void>;
 }
 
@@ -150,6 +154,10 @@ export interface RpcServer {
 export async function startRpcServer(root: string, work: string, account: MockAccount): Promise<RpcServer> {
   const calls: string[] = [];
   const devTargets: string[] = [];
+  const links: Record<string, string[]> = {};
+  const recordLinks = (input: { functionID?: string; links?: Record<string, unknown> }) => {
+    if (input.functionID) links[input.functionID] = Object.keys(input.links ?? {}).sort();
+  };
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => {
@@ -163,6 +171,7 @@ export async function startRpcServer(root: string, work: string, account: MockAc
       const request = JSON.parse(body) as { method: string; params: unknown[] };
       calls.push(request.method);
       if (request.method === "Runtime.Build") {
+        recordLinks(request.params[0] as BuildInput);
         buildHandler(root, work, request.params[0] as BuildInput).then(
           (result) => reply({ result }),
           (error: unknown) => reply({ error: String(error) }),
@@ -192,6 +201,7 @@ export async function startRpcServer(root: string, work: string, account: MockAc
         return;
       }
       if (request.method === "Runtime.AddTarget") {
+        recordLinks(request.params[0] as BuildInput);
         devTargets.push(String((request.params[0] as { functionID?: string }).functionID));
         reply({ result: {} });
         return;
@@ -205,6 +215,7 @@ export async function startRpcServer(root: string, work: string, account: MockAc
     url: `http://127.0.0.1:${port}`,
     calls,
     devTargets,
+    links,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

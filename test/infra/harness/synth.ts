@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -46,6 +46,8 @@ export interface SynthResult {
   rpcCalls: string[];
   /** The functions registered with the CLI for live development (`Runtime.AddTarget`, `sst dev` only). */
   devTargets: string[];
+  /** The names of each function's links (encrypted into its bundle), by SST function name, e.g. `{ BffAuth: ["IdentifierHashKey", "WebClient"] }`. */
+  links: Record<string, string[]>;
 }
 
 interface AppConfig {
@@ -126,6 +128,7 @@ const shimSource = "module.exports = (url) => import(url);\n";
 async function nativeImport(platform: string, file: string): Promise<unknown> {
   const shim = path.join(platform, "harness", "native-import.cjs");
   if (!existsSync(shim) || readFileSync(shim, "utf8") !== shimSource) {
+    mkdirSync(path.dirname(shim), { recursive: true });
     writeFileSync(`${shim}.${process.pid}`, shimSource);
     renameSync(`${shim}.${process.pid}`, shim);
   }
@@ -255,7 +258,17 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
 
     const outputs = await Promise.race([runtime.runInPulumiStack(() => mod.program()), failed]);
     await Promise.race([runtime.disconnect(), failed]);
-    return { stage: options.stage, dev, app, resources, reads, outputs: outputs ?? {}, rpcCalls: rpc.calls, devTargets: rpc.devTargets };
+    return {
+      stage: options.stage,
+      dev,
+      app,
+      resources,
+      reads,
+      outputs: outputs ?? {},
+      rpcCalls: rpc.calls,
+      devTargets: rpc.devTargets,
+      links: rpc.links,
+    };
   } catch (error) {
     // Builds still in flight reject against the closed RPC server after the real error; they are noise.
     if (!lateRejectionsSwallowed) {
@@ -366,13 +379,16 @@ const banner = [
 /**
  * The CLI's first step (pkg/project/project.go): `app()` evaluated from its
  * own bundle, with `$config` as the identity, no platform globals, and no
- * top-level import in sst.config.ts (pkg/js/js.go's DisallowImports). A
- * config that only works inside the full program fails here as it would
- * fail `sst deploy`.
+ * top-level import in sst.config.ts (pkg/js/js.go's DisallowImports), run
+ * where the platform's packages do not resolve (as on a fresh clone, before
+ * `sst install`). A config that only works inside the full program fails
+ * here as it would fail `sst install` or `sst deploy`.
  */
 async function evaluateApp(root: string, platform: string, config: string, stage: string): Promise<AppConfig> {
   bundleCounter += 1;
-  const outDir = path.join(platform, "harness");
+  // Outside .sst/platform: on a fresh clone the CLI evaluates app() before the platform's packages exist
+  // (`sst install` needs app()'s providers first), so a bundle that imports one of them must fail here too.
+  const outDir = path.join(root, ".sst", "app-eval");
   await mkdir(outDir, { recursive: true });
   const outfile = path.join(outDir, `sst.app.${stage}.${process.pid}.${bundleCounter}.mjs`);
   const configPath = path.resolve(root, config);

@@ -3,7 +3,8 @@
  * in ./mutations.ts is applied alone to a copy of stacks/, the copy is
  * synthesised in this process (only the runs its checks read; handler
  * bundles and the site build are shared across synths), and at least one of
- * the checks it names must fail. A mutation that slips through, that no
+ * the checks it names must fail (or, for a mutation marked `refusedWith`,
+ * the deploy itself must refuse it). A mutation that slips through, that no
  * longer applies, or that breaks the synth instead of a property fails here.
  *
  * The list runs in shards, one test file each, so vitest spreads them over
@@ -17,12 +18,20 @@ import { type Mutation, mutations } from "./mutations.ts";
 const roots: string[] = [];
 
 function mutate(mutation: Mutation): string {
-  const root = copyProject(`mutant-${mutation.id}`, (file, source) => {
-    if (file !== mutation.file) return source;
-    const count = source.split(mutation.find).length - 1;
-    if (count !== 1) throw new Error(`Mutation ${mutation.id}: the text to replace occurs ${count} times in ${file}, expected once`);
-    return source.replace(mutation.find, () => mutation.replace);
-  });
+  let applied = mutation.file === "";
+  const root = copyProject(
+    `mutant-${mutation.id}`,
+    (file, source) => {
+      if (file !== mutation.file) return source;
+      const count = source.split(mutation.find).length - 1;
+      if (count !== 1) throw new Error(`Mutation ${mutation.id}: the text to replace occurs ${count} times in ${file}, expected once`);
+      applied = true;
+      return source.replace(mutation.find, () => mutation.replace);
+    },
+    // A mutation of the declaration needs the copy's own packages, so the stacks read the mutated file.
+    { packages: mutation.file.startsWith("packages/") ? "copy" : "link" },
+  );
+  if (!applied) throw new Error(`Mutation ${mutation.id}: no file ${mutation.file} among the stacks and the declaration`);
   roots.push(root);
   return root;
 }
@@ -70,6 +79,13 @@ export function mutationSuite(shard: number): void {
         // Prepare
         const root = mutate(mutation);
         const checks = mutation.caughtBy.map(checkById);
+
+        // A mutant the deploy's own guard refuses: the synth of the runs its checks read must fail with that refusal.
+        if (mutation.refusedWith !== undefined) {
+          await expect(synthFor(checks, root)).rejects.toThrow(mutation.refusedWith);
+          console.info(`mutation ${mutation.id} refused by the deploy: ${mutation.refusedWith}`);
+          return;
+        }
 
         // Act
         const synths = await synthFor(checks, root);

@@ -1,8 +1,5 @@
 import { ConfigError, lazyService } from "@spa-bff/core";
-import type { LogoutTokenVerifier } from "../auth/logout-token.ts";
-import type { OidcClient } from "../auth/oidc-client.ts";
 import type { BffConfig } from "../config.ts";
-import { backchannelLogoutRoute } from "../routes/backchannel-logout.ts";
 import { callbackRoute } from "../routes/callback.ts";
 import { loginRoute } from "../routes/login.ts";
 import { logoutRoute } from "../routes/logout.ts";
@@ -23,14 +20,6 @@ export const authGroup: RouteGroup = (s, config, adapters) => {
       ? [
           loginRoute({ idp: s.oidc, sealer: s.sealer, appOrigin }),
           callbackRoute({ ...starter, idp: s.oidc, sealer: s.sealer, appOrigin, redirectUri: config.redirectUri }),
-          // From the IdP, server to server: OIDC Back-Channel Logout (Cognito sends none; a generic OIDC IdP may).
-          backchannelLogoutRoute({
-            logoutTokens: logoutTokenVerifier(s.oidc, config),
-            userSessions: s.userSessions,
-            store: s.store,
-            hash: s.hash,
-            audit: s.audit,
-          }),
         ]
       : []),
     sessionRoute({ sessions: s.sessions, audit: s.audit, appOrigin, loginMode: config.login.mode }),
@@ -79,15 +68,4 @@ function brandedSignIn(s: BffServices, config: BffConfig, adapters: Partial<BffA
       hash: s.hash,
     });
   });
-}
-
-/** The logout-token verifier: aws-jwt-verify and the IdP's JWKS URI (from discovery) load with the first logout token. */
-function logoutTokenVerifier(oidc: OidcClient, config: BffConfig): LogoutTokenVerifier {
-  return lazyService<LogoutTokenVerifier>(async () =>
-    (await import("../auth/logout-token.ts")).createLogoutTokenVerifier({
-      issuer: config.oidc.issuer,
-      clientId: config.oidc.clientId,
-      jwksUri: await oidc.jwksUri(),
-    }),
-  );
 }

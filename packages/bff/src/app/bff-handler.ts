@@ -1,6 +1,7 @@
 import type { BffConfig } from "../config.ts";
 import { apiGroup } from "./api-group.ts";
 import { authGroup } from "./auth-group.ts";
+import { backchannelGroup } from "./backchannel-group.ts";
 import { type BffHandler, createBffFunction } from "./bff-function.ts";
 import { filesGroup } from "./files-group.ts";
 import type { BffAdapters } from "./services.ts";
@@ -14,5 +15,5 @@ import type { BffAdapters } from "./services.ts";
  * const handler = createBffHandler(loadBffConfig(env), { sessionStore: createMemorySessionStore() });
  */
 export function createBffHandler(config: BffConfig, adapters: Partial<BffAdapters> = {}): BffHandler {
-  return createBffFunction(config, [authGroup, apiGroup, filesGroup], adapters);
+  return createBffFunction(config, [authGroup, apiGroup, filesGroup, backchannelGroup], adapters);
 }

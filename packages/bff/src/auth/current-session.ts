@@ -1,4 +1,4 @@
-import { UnauthenticatedError } from "@spa-bff/core";
+import { ErrorCodes, UnauthenticatedError } from "@spa-bff/core";
 import { type Audit, AuditEvents } from "../audit.ts";
 import { SESSION_COOKIE } from "../http/cookies.ts";
 import type { BffRequest } from "../http/request.ts";
@@ -20,9 +20,15 @@ export async function currentSession(sessions: SessionService, audit: Audit, req
   return session;
 }
 
-/** The live session, or 401 `unauthenticated` (the shell then clears a stale cookie). */
+/**
+ * The live session, or 401: `session_revoked` for a session ended from
+ * elsewhere, `unauthenticated` otherwise (the shell then clears the cookie).
+ */
 export async function requireSession(sessions: SessionService, audit: Audit, request: BffRequest): Promise<Session> {
   const session = await currentSession(sessions, audit, request);
-  if (!session) throw new UnauthenticatedError();
-  return session;
+  if (session) return session;
+  const id = request.cookies.get(SESSION_COOKIE);
+  if (id && (await sessions.endedElsewhere(id, request.now)))
+    throw new UnauthenticatedError(undefined, { code: ErrorCodes.sessionRevoked });
+  throw new UnauthenticatedError();
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { AdminUserGlobalSignOutCommand, type CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { type AttributeValue, DeleteItemCommand, type DynamoDBClient, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { type AttributeValue, type DynamoDBClient, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { IdentifierHash } from "@spa-bff/core";
 import { createDynamoSessionStore } from "../session/dynamo-session-store.ts";
-import { userPartition } from "../session/session-id.ts";
+import { endedMarkerOf, userPartition } from "../session/session-id.ts";
 import { createUserSessions } from "../session/user-sessions.ts";
 
 /** Whose sessions end: one user's, or everyone's created before a moment (epoch seconds). */
@@ -61,15 +61,16 @@ const auditRetentionSeconds = 400 * 24 * 3600;
 export async function revokeSessions(deps: RevokeSessionsDeps, target: RevokeTarget): Promise<RevokeResult> {
   let ended = 0;
   const subs = new Set<string>();
+  const store = createDynamoSessionStore({ client: deps.dynamodb, tableName: deps.sessionTable });
   if ("sub" in target) {
-    const store = createDynamoSessionStore({ client: deps.dynamodb, tableName: deps.sessionTable });
     ended = await createUserSessions({ store }).endAll(userPartition(deps.hash("user", target.sub)));
     subs.add(target.sub);
   } else {
     for (const item of await sessionsCreatedBefore(deps, target.createdBefore)) {
-      await deps.dynamodb.send(
-        new DeleteItemCommand({ TableName: deps.sessionTable, Key: { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue } }),
-      );
+      const key = { pk: item.pk?.S ?? "", sk: item.sk?.S ?? "" };
+      await store.remove(key);
+      // As for every session ended from elsewhere: its cookie then hears session_revoked.
+      await store.remember(endedMarkerOf(key), Number(item.absoluteExpiresAt?.N ?? 0)).catch(() => undefined);
       ended += 1;
       const sub = item.user?.M?.sub?.S;
       if (sub) subs.add(sub);

@@ -37,6 +37,7 @@ function setup(claimsByToken: Record<string, LogoutClaims>, limit = { requests: 
   const userSessions = createUserSessions({ store, revocation: { sealer, revoke: async (token) => void revoked.push(token) } });
   const audit = vi.fn();
   const route = backchannelLogoutRoute({ logoutTokens, userSessions, store, hash: testHash, audit, limit });
+  let forged = 0;
   const post = (
     body: string,
     headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" },
@@ -49,8 +50,9 @@ function setup(claimsByToken: Record<string, LogoutClaims>, limit = { requests: 
             version: "2.0",
             rawPath: "/auth/backchannel-logout",
             rawQueryString: "",
-            headers: { ...headers, "x-viewer-ip": ip },
-            requestContext: { http: { method: "POST", path: "/auth/backchannel-logout", sourceIp: "203.0.113.1" }, requestId: "r" },
+            // A new made-up viewer address each time: the receiver has no CloudFront in front to vouch for it.
+            headers: { ...headers, "x-viewer-ip": `198.51.100.${++forged % 250}` },
+            requestContext: { http: { method: "POST", path: "/auth/backchannel-logout", sourceIp: ip }, requestId: "r" },
             body,
             isBase64Encoded: false,
           } as unknown as APIGatewayProxyEventV2,
@@ -126,7 +128,7 @@ describe("POST /auth/backchannel-logout", () => {
     expect(await sessions.get(session.id, testNow)).toBeDefined();
   });
 
-  it("limits each address before verifying, and answers 429 with Retry-After past the limit", async () => {
+  it("limits each connection address before verifying, whatever x-viewer-ip says, and answers 429 with Retry-After past the limit", async () => {
     // Prepare
     const { post, verify } = setup({}, { requests: 3, windowSeconds: 60 });
     // Act

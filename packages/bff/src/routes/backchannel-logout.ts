@@ -2,7 +2,6 @@ import { BadRequestError, ErrorCodes, type IdentifierHash, TooManyRequestsError 
 import type { HttpResponse } from "@spa-bff/core/http";
 import { type Audit, AuditEvents } from "../audit.ts";
 import type { LogoutTokenVerifier } from "../auth/logout-token.ts";
-import { clientIp } from "../http/client-ip.ts";
 import { bodyBytes } from "../http/request.ts";
 import { userPartition } from "../session/session-id.ts";
 import type { SessionStore } from "../session/session-store.ts";
@@ -35,6 +34,9 @@ const defaultLimit = { requests: 60, windowSeconds: 60 };
  * 400 `invalid_logout_token` for anything that is not a valid, unseen
  * logout token; 429 past the per-address limit; 502 when the IdP's keys
  * cannot be loaded and 503 when the store is down, so the IdP retries.
+ * The IdP calls the function URL directly (no CloudFront in front, see
+ * app/backchannel-group.ts), so the address counted is the connection's
+ * own `sourceIp`; an `x-viewer-ip` header is anyone's to write here.
  * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#BCResponse
  */
 export function backchannelLogoutRoute(deps: BackchannelLogoutDeps): BffRoute {
@@ -45,7 +47,8 @@ export function backchannelLogoutRoute(deps: BackchannelLogoutDeps): BffRoute {
     handler: async (request) => {
       // Counted before the signature is checked: verifying costs CPU and may cost a JWKS fetch.
       const window = Math.floor(request.now / limit.windowSeconds) * limit.windowSeconds;
-      const counter = `limit#bcl#${deps.hash("ip", clientIp(request))}#${window}`;
+      const address = request.event.requestContext?.http?.sourceIp || "unknown";
+      const counter = `limit#bcl#${deps.hash("ip", address)}#${window}`;
       const retryAfter = window + limit.windowSeconds - request.now;
       if (!(await deps.store.count(counter, limit.requests, window + limit.windowSeconds))) throw new TooManyRequestsError(retryAfter);
 

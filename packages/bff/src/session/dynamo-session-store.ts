@@ -301,6 +301,26 @@ export function createDynamoSessionStore(options: DynamoSessionStoreOptions): Se
       );
     },
 
+    async remember(marker, until) {
+      await unconditional(() => client.send(new PutItemCommand({ TableName: tableName, Item: { ...single(marker), ttl: num(until) } })));
+    },
+
+    async remembers(marker, now) {
+      const answer = await unconditional(() =>
+        client.send(
+          new GetItemCommand({
+            TableName: tableName,
+            Key: single(marker),
+            ConsistentRead: true,
+            ProjectionExpression: "#ttl",
+            ExpressionAttributeNames: { "#ttl": names["#ttl"] },
+          }),
+        ),
+      );
+      const until = Number(answer.Item?.ttl?.N ?? 0);
+      return until > now;
+    },
+
     async forget(marker) {
       await unconditional(() => client.send(new DeleteItemCommand({ TableName: tableName, Key: single(marker) })));
     },

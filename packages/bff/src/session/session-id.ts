@@ -47,6 +47,16 @@ export function sessionKeyOf(id: unknown): SessionKey | undefined {
   return { pk: userPartition(userKey), sk: `s#${createHash("sha256").update(id, "utf8").digest("base64url")}` };
 }
 
+/**
+ * The marker left where a session was ended on purpose from elsewhere
+ * (another browser, log out everywhere, an operator, the IdP), so that
+ * session's cookie can be told `session_revoked` rather than a bare
+ * `unauthenticated`. In its own partition, keyed by the session's hash.
+ */
+export function endedMarkerOf(key: SessionKey): string {
+  return `ended#${key.sk}`;
+}
+
 /** A random opaque handle the sessions list shows instead of the id: 16 bytes as base64url. */
 export function newSessionHandle(): string {
   return randomBytes(16).toString("base64url");

@@ -89,6 +89,10 @@ export interface SessionStore {
    * logout token), however many instances race.
    */
   rememberOnce(marker: string, until: number, now: number): Promise<boolean>;
+  /** Remembers `marker` until `until`, whether or not it was remembered before. */
+  remember(marker: string, until: number): Promise<void>;
+  /** Whether `marker` is remembered and not yet past at `now`, read strongly consistent. */
+  remembers(marker: string, now: number): Promise<boolean>;
   /** Forgets a marker (the work it guarded failed and may be retried). */
   forget(marker: string): Promise<void>;
   /**

@@ -1,6 +1,6 @@
 import { ConfigError, type IdentifierHash, type Logger, SessionStoreError } from "@spa-bff/core";
 import { EnvelopeError, toStoreError } from "./errors.ts";
-import { newSessionHandle, newSessionId, sessionKeyOf } from "./session-id.ts";
+import { endedMarkerOf, newSessionHandle, newSessionId, sessionKeyOf } from "./session-id.ts";
 import {
   decodeTokens,
   encodeTokens,
@@ -133,6 +133,11 @@ export function createSessions(options: SessionsOptions): SessionService {
 
     releaseRefreshLease(session, owner) {
       return store.releaseLease(session.key, owner);
+    },
+
+    async endedElsewhere(id, now) {
+      const key = sessionKeyOf(id);
+      return key ? store.remembers(endedMarkerOf(key), now) : false;
     },
 
     deleteIfUnchanged(session) {

@@ -99,6 +99,12 @@ export interface SessionService {
   takeRefreshLease(session: Session, owner: string, until: number, now: number): Promise<boolean>;
   /** Gives back a lease after a refresh that brought no tokens. */
   releaseRefreshLease(session: Session, owner: string): Promise<void>;
+  /**
+   * For a cookie whose session `get` did not find: whether it was ended on
+   * purpose from elsewhere (and not yet past its absolute lifetime), so the
+   * browser can be told why. One strongly consistent read, on that path only.
+   */
+  endedElsewhere(id: string, now: number): Promise<boolean>;
   /** Deletes the session only while it is still at `session.version` (`false` when another instance wrote first). */
   deleteIfUnchanged(session: Session): Promise<boolean>;
   delete(id: string): Promise<void>;

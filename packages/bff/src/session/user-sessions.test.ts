@@ -118,6 +118,23 @@ describe("createUserSessions", () => {
     expect(await sessions.get(b.id, t0 + 1)).toBeUndefined();
     expect(await sessions.get(a.id, t0 + 1)).toBeDefined();
     expect(await sessions.get(other.id, t0 + 1)).toBeDefined();
+    expect(await sessions.endedElsewhere(b.id, t0 + 1)).toBe(true);
+    expect(await sessions.endedElsewhere(a.id, t0 + 1)).toBe(false);
+  });
+
+  it("marks a session ended from elsewhere until its absolute lifetime, and not one deleted by its own logout", async () => {
+    // Prepare
+    const { sessions, userSessions } = setup();
+    const ended = await sessions.create(login(alice, "a"), t0);
+    const loggedOut = await sessions.create(login(alice, "b"), t0);
+    await sessions.delete(loggedOut.id);
+    // Act
+    await userSessions.endAll(ended.key.pk);
+    // Assess
+    expect(await sessions.endedElsewhere(ended.id, t0 + 1)).toBe(true);
+    expect(await sessions.endedElsewhere(ended.id, ended.absoluteExpiresAt)).toBe(false);
+    expect(await sessions.endedElsewhere(loggedOut.id, t0 + 1)).toBe(false);
+    expect(await sessions.endedElsewhere("not-a-session-id", t0 + 1)).toBe(false);
   });
 
   it("ends the sessions of one IdP session and removes its links", async () => {

@@ -1,5 +1,6 @@
 import type { Logger } from "@spa-bff/core";
 import { EnvelopeError, toStoreError } from "./errors.ts";
+import { endedMarkerOf } from "./session-id.ts";
 import { decodeTokens, isExpired, tokensAad } from "./session-rules.ts";
 import type { SessionStore, StoredSession } from "./session-store.ts";
 import type { Sealer } from "./types.ts";
@@ -78,6 +79,8 @@ export function createUserSessions(options: UserSessionsOptions): UserSessions {
       if (await store.remove(stored.key, version)) {
         const { handle, idpSession, key } = stored;
         if (idpSession) await store.unlinkIdpSession(idpSession, key).catch(() => undefined);
+        // Only for the message its cookie then gets (session_revoked); the session is gone either way.
+        await store.remember(endedMarkerOf(key), stored.absoluteExpiresAt).catch(() => undefined);
         if (refreshToken && revocation) {
           await revocation.revoke(refreshToken).catch((error: unknown) => {
             logger?.warn("session.revocation_failed", { session: handle, error: error instanceof Error ? error.name : "unknown" });

@@ -110,6 +110,14 @@ export function createMemorySessionStore(): MemorySessionStore {
       markers.set(marker, until);
       return true;
     },
+    async remember(marker, until) {
+      check();
+      markers.set(marker, until);
+    },
+    async remembers(marker, now) {
+      check();
+      return (markers.get(marker) ?? 0) > now;
+    },
     async forget(marker) {
       check();
       markers.delete(marker);

@@ -14,6 +14,8 @@ export interface FunctionSpec {
   readonly role: RoleName;
   /** In the VPC's private subnets (it reaches the private API or only AWS endpoints). */
   readonly vpc: boolean;
+  /** Deployed only for an IdP that sends back-channel logout tokens (not Cognito). */
+  readonly onlyWithLogoutTokens?: true;
 }
 
 export type RoleName = "bff" | "authorizer" | "items" | "m2mJob" | "defineTrigger" | "createTrigger" | "verifyTrigger" | "preTokenTrigger";
@@ -30,6 +32,22 @@ export const functions = {
   },
   bffApi: { name: "BffApi", entry: "packages/bff/src/lambda/api.ts", memoryMb: 512, timeoutSeconds: 15, role: "bff", vpc: true },
   bffFiles: { name: "BffFiles", entry: "packages/bff/src/lambda/files.ts", memoryMb: 512, timeoutSeconds: 15, role: "bff", vpc: true },
+  /**
+   * The back-channel logout receiver: a public function URL the IdP calls
+   * directly (CloudFront's origin access control would need a body hash no
+   * IdP sends). Deployed only for an IdP that sends logout tokens; Cognito
+   * sends none, so the stacks, which use Cognito, do not deploy it. The
+   * local platform runs it with the `oidc` IdP profile.
+   */
+  bffBackchannel: {
+    name: "BffBackchannel",
+    entry: "packages/bff/src/lambda/backchannel.ts",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    role: "bff",
+    vpc: true,
+    onlyWithLogoutTokens: true,
+  },
   authorizer: {
     name: "ApiAuthorizer",
     entry: "packages/authorizer/src/lambda/authorizer.ts",

@@ -52,6 +52,14 @@ export const webClient = {
 export const m2mClient = {
   accessTokenSeconds: 60 * 60,
   scopes: [itemsScopes.read],
+  /** The only OAuth flow: a machine signs in with its own secret, never as a user. */
+  allowedOauthFlows: ["client_credentials"],
+  /**
+   * Cognito API flows: stated, because an empty list means Cognito's default
+   * (SRP password, custom auth and refresh), which would let a user's password
+   * sign in through this client.
+   */
+  explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
 } as const;
 
 /**

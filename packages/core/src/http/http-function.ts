@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import httpRouterHandler from "@middy/http-router";
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from "aws-lambda";
-import { MethodNotAllowedError, NotFoundError } from "../errors.ts";
+import { FunctionTimeoutError, MethodNotAllowedError, NotFoundError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { errorResponse } from "./error-response.ts";
 import type { HttpResponse } from "./response.ts";
@@ -31,6 +31,9 @@ export interface HttpFunctionOptions<E, S extends HttpScope, R extends HttpRespo
   /** Sees every error before it becomes a response (an audit line, a cookie to clear). */
   onError?(scope: S, error: unknown): void;
 }
+
+/** How long before the invocation's deadline a request gives up with {@link FunctionTimeoutError}. */
+export const deadlineMarginMs = 200;
 
 /** The Lambda context with the request scope on it: middy's convention for what middlewares hand to handlers. */
 type ScopedContext<S> = Context & { httpScope?: S };
@@ -86,7 +89,14 @@ export function createHttpFunction<E extends APIGatewayProxyEvent | APIGatewayPr
     },
   };
 
-  const handler = middy<E, HttpResponse, Error, ScopedContext<S>>()
+  const handler = middy<E, HttpResponse, Error, ScopedContext<S>>({
+    // Give up this long before Lambda's deadline, leaving time to log and answer: a clear 504 instead of
+    // middy's anonymous TimeoutError (a 500) or, past the deadline, the function URL's bare 502.
+    timeoutEarlyInMillis: deadlineMarginMs,
+    timeoutEarlyResponse: () => {
+      throw new FunctionTimeoutError();
+    },
+  })
     .use(shell)
     .handler(router as unknown as (event: E, context: ScopedContext<S>) => Promise<HttpResponse>);
   return async (event, context) => (await handler(event, (context ?? {}) as ScopedContext<S>)) as R;

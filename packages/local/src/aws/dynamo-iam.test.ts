@@ -154,7 +154,8 @@ describe("the local DynamoDB with IAM", () => {
       (next) => async (args) => {
         // Same length, so only the signature can tell: alice's key becomes alicf's.
         const request = args.request as { body?: unknown };
-        const text = typeof request.body === "string" ? request.body : Buffer.from(request.body as Uint8Array).toString("utf8");
+        const text =
+          typeof request.body === "string" ? request.body : Buffer.from(new Uint8Array(request.body as Uint8Array)).toString("utf8");
         request.body = text.replace('"alice"', '"alicf"');
         return next(args);
       },

@@ -4,6 +4,7 @@ import type { ExplicitAuthFlow } from "./client-settings.ts";
 import { type AuthFlow, type AuthStep, invalidSrpA } from "./custom-auth.ts";
 import { CognitoMessages, CognitoServiceError, invalidParameter, notAuthorized, secretMissing } from "./errors.ts";
 import { type CallerInfo, checkSecretHash, clientOf, optionalStringMap, type PoolContext, requireString } from "./pool-context.ts";
+import type { RefreshFamily } from "./refresh-tokens.ts";
 import { SRP_N } from "./srp-server.ts";
 import type { TriggerContext } from "./triggers.ts";
 import { userAttributesOf } from "./user-directory.ts";
@@ -168,15 +169,18 @@ async function signInTokens(
   }
 }
 
-/** `REFRESH_TOKEN_AUTH` on a client without rotation: new ID and access tokens, no new refresh token. */
-async function refreshTokenAuth(pool: PoolContext, input: Input, parameters: Record<string, string>, caller: CallerInfo): Promise<Output> {
-  const client = clientOf(pool, input.ClientId);
-  const token = parameters.REFRESH_TOKEN;
-  if (!token) throw missingParameter("REFRESH_TOKEN");
-  if (client.clientSecret !== undefined && !parameters.SECRET_HASH) throw secretMissing(client.clientId);
-  const { family } = pool.refreshTokens.use(token, client, false);
-  // For this flow Cognito hashes the user name or, in pools that sign in by email, the sub: accept either.
-  checkSecretHash(client, [family.username, family.sub], parameters.SECRET_HASH);
+/**
+ * New ID and access tokens for a refresh token's family, as both refresh
+ * operations issue them: the pre-token trigger runs again
+ * (`TokenGeneration_RefreshTokens`) and the counters move.
+ */
+export async function refreshedTokens(
+  pool: PoolContext,
+  client: ReturnType<typeof clientOf>,
+  family: RefreshFamily,
+  caller: CallerInfo,
+  clientMetadata?: Record<string, string>,
+): Promise<Awaited<ReturnType<PoolContext["tokens"]["issue"]>>> {
   const user = pool.users.findBySub(family.sub);
   if (!user) throw notAuthorized(CognitoMessages.userNotFound);
   const tokens = await pool.tokens.issue({
@@ -187,9 +191,23 @@ async function refreshTokenAuth(pool: PoolContext, input: Input, parameters: Rec
     originJti: family.id,
     eventId: family.eventId,
     triggerSource: "TokenGeneration_RefreshTokens",
+    ...(clientMetadata ? { clientMetadata } : {}),
   });
   pool.counters.refreshes += 1;
   pool.counters.tokensIssued += 1;
+  return tokens;
+}
+
+/** `REFRESH_TOKEN_AUTH` on a client without rotation: new ID and access tokens, no new refresh token. */
+async function refreshTokenAuth(pool: PoolContext, input: Input, parameters: Record<string, string>, caller: CallerInfo): Promise<Output> {
+  const client = clientOf(pool, input.ClientId);
+  const token = parameters.REFRESH_TOKEN;
+  if (!token) throw missingParameter("REFRESH_TOKEN");
+  if (client.clientSecret !== undefined && !parameters.SECRET_HASH) throw secretMissing(client.clientId);
+  const { family } = pool.refreshTokens.use(token, client, false);
+  // For this flow Cognito hashes the user name or, in pools that sign in by email, the sub: accept either.
+  checkSecretHash(client, [family.username, family.sub], parameters.SECRET_HASH);
+  const tokens = await refreshedTokens(pool, client, family, caller);
   return {
     ChallengeParameters: {},
     AuthenticationResult: { AccessToken: tokens.accessToken, ExpiresIn: tokens.expiresIn, TokenType: "Bearer", IdToken: tokens.idToken },

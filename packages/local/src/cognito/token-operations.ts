@@ -1,6 +1,6 @@
 import { CognitoMessages, CognitoServiceError, notAuthorized, secretMismatch, secretMissing } from "./errors.ts";
 import { type CallerInfo, checkClientSecret, clientOf, optionalStringMap, type PoolContext, requireString } from "./pool-context.ts";
-import { triggerContext } from "./sign-in-operations.ts";
+import { refreshedTokens } from "./sign-in-operations.ts";
 
 type Input = Record<string, unknown>;
 type Output = Record<string, unknown>;
@@ -33,20 +33,7 @@ export async function getTokensFromRefreshToken(pool: PoolContext, input: Input,
     throw error;
   }
   const { family, newToken } = used;
-  const user = pool.users.findBySub(family.sub);
-  if (!user) throw notAuthorized(CognitoMessages.userNotFound);
-  const tokens = await pool.tokens.issue({
-    client,
-    user,
-    context: triggerContext(pool, client.clientId, caller),
-    authTime: family.authTime,
-    originJti: family.id,
-    eventId: family.eventId,
-    triggerSource: "TokenGeneration_RefreshTokens",
-    ...(clientMetadata ? { clientMetadata } : {}),
-  });
-  pool.counters.refreshes += 1;
-  pool.counters.tokensIssued += 1;
+  const tokens = await refreshedTokens(pool, client, family, caller, clientMetadata);
   return {
     AuthenticationResult: {
       AccessToken: tokens.accessToken,

@@ -1,3 +1,5 @@
+import { viewerAddressHeader } from "@spa-bff/core/infra";
+
 /**
  * Headers that describe one connection, not the request (RFC 9110 §7.6.1).
  * CloudFront drops them before the origin, and so does the local edge.
@@ -19,8 +21,8 @@ export function isHopByHop(name: string): boolean {
   return hopByHop.has(name.toLowerCase());
 }
 
-/** The client's address as the edge saw it; never the client's own claim. */
-export const viewerIpHeader = "x-viewer-ip";
+/** The client's address as the edge saw it, never the client's own claim: the header the deployed Router's function sets (the declaration's). */
+export const viewerIpHeader = viewerAddressHeader;
 
 /** Client connection facts the edge adds, as CloudFront does for its origin. */
 export interface ForwardingFacts {

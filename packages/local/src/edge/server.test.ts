@@ -3,17 +3,21 @@ import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { responseHeadersPolicy } from "@spa-bff/core/infra";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { inProcess } from "../lambda/in-process.ts";
 import { sha256Hex } from "./body-hash.ts";
-import { type EdgeOptions, type RunningEdge, startEdge } from "./server.ts";
+import { type EdgeOptions, edgeServerAddress, type RunningEdge, startEdge } from "./server.ts";
 
 type Handler = (event: APIGatewayProxyEventV2) => unknown;
 
-/** The BFF's origins, all served by one handler in this process. */
+/** The BFF's origins, all served by one handler in this process; `/files` itself is a route, as in the declaration. */
 function bffAt(handler: Handler): EdgeOptions["functions"] {
-  return ["/auth/", "/api/"].map((prefix) => ({ prefix, invoke: inProcess(handler) }));
+  return [
+    ...["/auth/", "/api/"].map((prefix) => ({ prefix, invoke: inProcess(handler) })),
+    { prefix: "/files/", bare: true, invoke: inProcess(handler) },
+  ];
 }
 
 const echo: Handler = async (event) => ({
@@ -124,10 +128,14 @@ describe("startEdge: the BFF as a function URL", () => {
     expect(event.headers["x-multi"]).toBe("one,two");
   });
 
-  it("routes the bare /auth and /api to the BFF, not to the SPA", async () => {
+  it("routes a bare path to the BFF only where its origin says so (/files), as CloudFront's behaviours do", async () => {
     const edge = await start();
-    const response = await fetch(`${edge.url}/api`);
-    expect(((await response.json()) as APIGatewayProxyEventV2).rawPath).toBe("/api");
+    const files = await fetch(`${edge.url}/files`);
+    const api = await fetch(`${edge.url}/api`);
+    expect(((await files.json()) as APIGatewayProxyEventV2).rawPath).toBe("/files");
+    // The static site's answer (no such file for a non-navigation), not the BFF's echo of an event.
+    expect(api.status).toBe(404);
+    expect(await api.text()).not.toContain("rawPath");
   });
 
   it("passes a JSON body as text and a binary body as base64 when the body hash matches", async () => {
@@ -225,6 +233,82 @@ describe("startEdge: the BFF as a function URL", () => {
     expect(response.status).toBe(502);
     expect(text).toBe("Internal Server Error");
     expect(text).not.toContain("secret");
+  });
+});
+
+describe("startEdge: what CloudFront adds and replaces", () => {
+  /** A BFF answer with its own, stricter security headers, as the BFF sends them. */
+  const strictBff: Handler = async () => ({
+    statusCode: 200,
+    headers: {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      "Referrer-Policy": "no-referrer",
+      "x-frame-options": "SAMEORIGIN",
+      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    },
+    cookies: ["__Host-session=x; Path=/; Secure; HttpOnly; SameSite=Lax"],
+    body: "{}",
+  });
+
+  it("gives the BFF's answers the declared headers policy, each header replacing the BFF's own, as the deployed policy's override does", async () => {
+    // Prepare
+    const edge = await start({ functions: bffAt(strictBff) });
+    // Act
+    const response = await fetch(`${edge.url}/api/items`);
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get("referrer-policy")).toBe(responseHeadersPolicy.referrerPolicy);
+    expect(response.headers.get("x-frame-options")).toBe(responseHeadersPolicy.frameOptions);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("content-security-policy")).toBe(responseHeadersPolicy.contentSecurityPolicy.join("; "));
+    // What the policy does not name passes as the BFF sent it.
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.getSetCookie()).toEqual(["__Host-session=x; Path=/; Secure; HttpOnly; SameSite=Lax"]);
+  });
+
+  it("applies the policy to the function URL's own failures and to the edge's refusals on the BFF's paths", async () => {
+    // Prepare
+    const edge = await start({
+      functions: bffAt(async () => {
+        throw new Error("boom");
+      }),
+    });
+    // Act
+    const failed = await fetch(`${edge.url}/auth/session`);
+    const refused = await fetch(`${edge.url}/auth/logout`, { method: "POST", body: "{}" });
+    // Assess
+    expect([failed.status, refused.status]).toEqual([502, 403]);
+    for (const response of [failed, refused]) {
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    }
+  });
+
+  it("keeps the BFF's own values under a policy without override, adding only the headers it did not send", async () => {
+    // Prepare
+    const edge = await start({ functions: bffAt(strictBff), headersPolicy: { ...responseHeadersPolicy, override: false } });
+    // Act
+    const response = await fetch(`${edge.url}/api/items`);
+    // Assess
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(response.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("gives the BFF an edge server as sourceIp and the viewer's address in x-viewer-ip, whatever the client claims", async () => {
+    // Prepare
+    const edge = await start();
+    // Act
+    const response = await fetch(`${edge.url}/auth/session`, {
+      headers: { "X-Viewer-IP": "198.51.100.7", "X-Forwarded-For": "198.51.100.8" },
+    });
+    const event = (await response.json()) as APIGatewayProxyEventV2;
+    // Assess
+    expect(event.requestContext.http.sourceIp).toBe(edgeServerAddress);
+    expect(event.requestContext.http.sourceIp).not.toBe("127.0.0.1");
+    expect(event.headers["x-viewer-ip"]).toBe("127.0.0.1");
+    expect(event.headers["x-forwarded-for"]).toBe("198.51.100.8, 127.0.0.1");
   });
 });
 

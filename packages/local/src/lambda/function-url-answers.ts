@@ -1,3 +1,6 @@
+import { mapFunctionUrlResult } from "../edge/function-url-event.ts";
+import type { InvokeResult } from "./pool.ts";
+
 /**
  * What a Lambda function URL answers when an invocation gives it no usable
  * response: the function was throttled, threw, timed out, or returned
@@ -54,4 +57,45 @@ const badGateway: HttpAnswer = {
  */
 export function functionUrlAnswer(failure: FunctionUrlFailure): HttpAnswer {
   return failure === "throttled" ? throttled : badGateway;
+}
+
+/** An invocation's outcome as a function URL sends it: status, header lines (cookies as `set-cookie`) and body. */
+export interface FunctionUrlResponse {
+  readonly status: number;
+  readonly headers: Array<[string, string]>;
+  readonly body: string | Buffer;
+  /** The function's error type when it threw (for a log line; never its message). */
+  readonly errorType?: string;
+}
+
+/**
+ * What a function URL answers for one invocation: the handler's response
+ * (payload 2.0, cookies as `Set-Cookie` lines), or its answer for a
+ * throttled, failed, timed-out or unreadable one; `x-amzn-requestid` on both.
+ */
+export function functionUrlResponse(result: InvokeResult, requestId: string): FunctionUrlResponse {
+  const id: [string, string] = ["x-amzn-requestid", requestId];
+  if (result.outcome === "success") {
+    try {
+      const mapped = mapFunctionUrlResult(result.payload);
+      return {
+        status: mapped.statusCode,
+        headers: [
+          ...mapped.headers.map(([name, value]): [string, string] => [name, value]),
+          ...mapped.cookies.map((cookie): [string, string] => ["set-cookie", cookie]),
+          id,
+        ],
+        body: mapped.body,
+      };
+    } catch {
+      // Falls through to the answer for a response a function URL cannot send.
+    }
+  }
+  const answer = functionUrlAnswer(result.outcome === "success" ? "invalid-response" : result.outcome);
+  return {
+    status: answer.status,
+    headers: [...Object.entries(answer.headers), id],
+    body: answer.body,
+    ...(result.outcome === "error" ? { errorType: result.error.errorType } : {}),
+  };
 }

@@ -401,6 +401,9 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
       workerData: setup,
       // Lambda's reserved variables win over the function's own, as Lambda does not let a function set them.
       env: {
+        // The SDK's notice that it will need Node 22 concerns this machine's Node, not the nodejs22.x runtime the
+        // instance stands for: told once by the platform's own process, not again by every cold start.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         ...definition.env,
         AWS_REGION: region,
         AWS_LAMBDA_FUNCTION_NAME: name,

@@ -206,8 +206,14 @@ async function signedJsonRequest(): Promise<SignedRequest & { body: Uint8Array }
   let captured: (SignedRequest & { body: Uint8Array }) | undefined;
   cognito.middlewareStack.add(
     () => async (args) => {
-      const request = args.request as { method: string; path: string; headers: Record<string, string>; body: string };
-      captured = { method: request.method, url: request.path, headers: lowerCase(request.headers), body: Buffer.from(request.body) };
+      const request = args.request as { method: string; path: string; headers: Record<string, string>; body: Uint8Array };
+      // Copied byte by byte: Buffer.from would call valueOf(), which the SDK's body object warns about.
+      captured = {
+        method: request.method,
+        url: request.path,
+        headers: lowerCase(request.headers),
+        body: Buffer.from(new Uint8Array(request.body)),
+      };
       throw new Error("captured");
     },
     { step: "deserialize", priority: "low" },

@@ -159,3 +159,9 @@ export function formAction(html: string, pageUrl: string): string | undefined {
   const action = /<form[^>]*action="([^"]*)"/.exec(html)?.[1];
   return action === undefined ? undefined : new URL(action.replace(/&amp;/g, "&"), pageUrl).href;
 }
+
+/** The value of a hidden or text input in a server-rendered form. */
+export function formField(html: string, name: string): string | undefined {
+  const input = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0];
+  return input ? /value="([^"]*)"/.exec(input)?.[1] : undefined;
+}

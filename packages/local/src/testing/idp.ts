@@ -9,19 +9,13 @@ import type * as OpenId from "openid-client";
 import { type Answer, Browser, formAction } from "./browser.ts";
 
 export type { Answer } from "./browser.ts";
-export { Browser, formAction } from "./browser.ts";
+export { Browser, formAction, formField } from "./browser.ts";
 
 type OpenIdClient = typeof OpenId;
 
 /** openid-client v6, the relying-party library the BFF uses. */
 export async function loadOpenIdClient(): Promise<OpenIdClient> {
   return import("openid-client");
-}
-
-/** The value of a hidden or text input in a server-rendered form. */
-export function formField(html: string, name: string): string | undefined {
-  const input = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0];
-  return input ? /value="([^"]*)"/.exec(input)?.[1] : undefined;
 }
 
 /** A browser whose requests accept HTML, as a navigation's do. */

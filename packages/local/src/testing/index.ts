@@ -1,5 +1,5 @@
 export type { Answer, BrowserOptions, BrowserRequest } from "./browser.ts";
-export { Browser, formAction } from "./browser.ts";
+export { Browser, formAction, formField } from "./browser.ts";
 export type { TestDynamo } from "./dynamo.ts";
 export { startTestDynamo } from "./dynamo.ts";
 export type { TestPlatform, TestPlatformOptions } from "./platform.ts";
