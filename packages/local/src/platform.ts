@@ -113,8 +113,8 @@ export interface Platform {
   onFunctionEvent(listener: (event: PoolEvent) => void): () => void;
   /** Instances started, concurrency and invocations per instance, by function. */
   functionStats(): Partial<Record<FunctionId, PoolStats>>;
-  /** The heap and process RSS seen inside each warm instance of a function (the benchmark's memory per instance). */
-  functionMemory(id: FunctionId): Promise<InstanceMemory[]>;
+  /** The heap and process RSS seen inside each warm instance of a function (the benchmark's memory per instance); with `collect`, after a full GC in each. */
+  functionMemory(id: FunctionId, options?: { collect?: boolean }): Promise<InstanceMemory[]>;
   /** Starts instances of these functions ahead of any call (provisioned concurrency), so the next calls are warm. */
   provision(ids: readonly FunctionId[], count?: number): Promise<void>;
   stop(): Promise<void>;
@@ -447,7 +447,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         };
       },
       functionStats: () => ({ ...triggerPools.stats(), ...local.stats() }),
-      functionMemory: (id) => local.memory(id),
+      functionMemory: (id, options) => local.memory(id, options),
       provision: async (ids, count = 1) => {
         await Promise.all(ids.map((id) => local.provision(id, count)));
       },

@@ -6,7 +6,8 @@
  */
 import { basename, extname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getHeapStatistics } from "node:v8";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Context } from "aws-lambda";
 import {
@@ -100,6 +101,12 @@ async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
   }
 }
 
+/** A full GC in this instance's isolate: the V8 flag set at run time, then `gc` from a fresh context (no `--expose-gc` in a worker). */
+function collectGarbage(): void {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+}
+
 function memoryOf() {
   const heap = getHeapStatistics();
   const usage = process.memoryUsage();
@@ -123,7 +130,9 @@ try {
 const loaded = handler;
 // Listening also keeps a failed instance alive until the pool terminates it, so its exit never overtakes the init error.
 port.on("message", (message: InvokeMessage | MemoryProbeMessage) => {
-  if (message.type === "memory") post({ type: "memory", memory: memoryOf() });
-  else if (loaded) void invoke(loaded, message);
+  if (message.type === "memory") {
+    if (message.collect) collectGarbage();
+    post({ type: "memory", memory: memoryOf() });
+  } else if (loaded) void invoke(loaded, message);
 });
 if (loaded) post({ type: "ready" });

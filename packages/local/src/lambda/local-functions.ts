@@ -24,7 +24,7 @@ export interface LocalFunctions {
   onEvent(listener: (event: PoolEvent) => void): () => void;
   stats(): Partial<Record<FunctionId, PoolStats>>;
   /** The memory of each warm instance of a function (none when it has no idle instance). */
-  memory(id: FunctionId): Promise<InstanceMemory[]>;
+  memory(id: FunctionId, options?: { collect?: boolean }): Promise<InstanceMemory[]>;
   stop(): Promise<void>;
 }
 
@@ -75,7 +75,7 @@ export function startLocalFunctions(
       return () => listeners.delete(listener);
     },
     stats: () => Object.fromEntries([...pools].map(([id, pool]) => [id, pool.stats()])),
-    memory: async (id) => (await pools.get(id)?.memory()) ?? [],
+    memory: async (id, options) => (await pools.get(id)?.memory(options)) ?? [],
     stop: async () => {
       await Promise.all([...pools.values()].map((pool) => pool.stop()));
     },

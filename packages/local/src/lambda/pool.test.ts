@@ -138,6 +138,22 @@ describe("createFunctionPool: instances", () => {
     expect(pool.stats().instancesStarted).toBe(2);
   });
 
+  it("collects an instance's garbage before measuring when asked, and names the instance", async () => {
+    // Prepare: a warm instance that has just dropped about 40 MiB of objects
+    const pool = startPool();
+    succeeded(await pool.invoke({ garbageMb: 40 }));
+    // By the next call the instance has dropped them (its setImmediate ran before it read this one).
+    const served = succeeded(await pool.invoke({}));
+    // Act
+    const [asIs] = await pool.memory();
+    const [collected] = await pool.memory({ collect: true });
+
+    // Assess: the dropped objects were still on its heap, and the collection freed them
+    expect(collected?.instanceId).toBe(served.instanceId);
+    expect(asIs?.usedHeapBytes).toBeGreaterThan(20 * 1024 * 1024);
+    expect(collected?.usedHeapBytes).toBeLessThan((asIs?.usedHeapBytes ?? 0) - 12 * 1024 * 1024);
+  });
+
   it("reuses the most recently used idle instance first", async () => {
     // Prepare: two instances; the first one's call ends last.
     const pool = startPool();

@@ -95,8 +95,11 @@ export interface FunctionPool {
   /** Calls `listener` for every event; returns the unsubscribe function. */
   onEvent(listener: (event: PoolEvent) => void): () => void;
   stats(): PoolStats;
-  /** The memory of each idle (warm) instance, asked between invocations; busy and starting instances are skipped. */
-  memory(): Promise<InstanceMemory[]>;
+  /**
+   * The memory of each idle (warm) instance, asked between invocations; busy and starting instances are skipped.
+   * With `collect`, each instance first runs a full garbage collection.
+   */
+  memory(options?: { collect?: boolean }): Promise<InstanceMemory[]>;
   /** Terminates every instance; pending and later invocations reject with {@link FunctionPoolStoppedError}. */
   stop(): Promise<void>;
 }
@@ -481,12 +484,12 @@ export function createFunctionPool(definition: FunctionDefinition): FunctionPool
         timeouts,
       };
     },
-    async memory() {
+    async memory(options = {}) {
       const answers = idle.map(
         (instance) =>
           new Promise<InstanceMemory | undefined>((resolve) => {
-            instance.probes.push(resolve);
-            instance.worker.postMessage({ type: "memory" } satisfies MemoryProbeMessage);
+            instance.probes.push((memory) => resolve(memory && { ...memory, instanceId: instance.id }));
+            instance.worker.postMessage({ type: "memory", ...(options.collect ? { collect: true } : {}) } satisfies MemoryProbeMessage);
           }),
       );
       return (await Promise.all(answers)).filter((memory): memory is InstanceMemory => memory !== undefined);

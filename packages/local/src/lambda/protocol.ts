@@ -38,10 +38,14 @@ export interface InvokeMessage {
 /** Pool → instance, between invocations: report this instance's memory (the benchmark's memory per instance). */
 export interface MemoryProbeMessage {
   readonly type: "memory";
+  /** A full garbage collection first, so the figures are live memory (the soak's leak check). */
+  readonly collect?: boolean;
 }
 
 /** One instance's memory: its own V8 heap (a worker thread has its own isolate) and the whole process's resident set. */
 export interface InstanceMemory {
+  /** The pool's id of the instance (set by the pool, not the instance). */
+  readonly instanceId?: number;
   /** `v8.getHeapStatistics()` inside the instance. */
   readonly usedHeapBytes: number;
   readonly totalHeapBytes: number;
