@@ -150,8 +150,8 @@ export const mutations: Mutation[] = [
     id: "bff-out-of-vpc",
     breaks: "the BFF's auth function runs outside the VPC, where the private API is unreachable (a slip in the declaration)",
     file: "packages/core/src/deployment/functions.ts",
-    find: 'role: "bff",\n    vpc: true,',
-    replace: 'role: "bff",\n    vpc: false,',
+    find: 'timeoutSeconds: 15,\n    role: "bff",\n    vpc: true,',
+    replace: 'timeoutSeconds: 15,\n    role: "bff",\n    vpc: false,',
     caughtBy: ["network.functions-in-vpc"],
   },
   {
