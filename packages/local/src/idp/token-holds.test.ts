@@ -6,25 +6,15 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { createCognitoSignInClient } from "@spa-bff/bff/signin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CognitoClientSettings } from "../cognito/client-settings.ts";
-import { createRelyingParty, hostedLogin, type RelyingParty } from "../testing/idp.ts";
+import { createRelyingParty, customAuthClient, demoPasswords, hostedLogin, type RelyingParty } from "../testing/idp.ts";
 import { type LocalIdp, startIdp } from "./start-idp.ts";
 
 const appOrigin = "http://localhost:3996";
 const redirectUri = `${appOrigin}/auth/callback`;
 const webClient = { clientId: "local-web", clientSecret: "web-secret-for-hold-tests" };
-const passwords = { alice: "alice-demo-password", bob: "bob-demo-password", carol: "carol-demo-password" } as const;
+const passwords = demoPasswords;
 const POOL = "eu-west-1_Holds1";
-const apiClient: CognitoClientSettings = {
-  clientId: "local_web_holds",
-  clientSecret: "api-secret-for-hold-tests",
-  explicitAuthFlows: ["ALLOW_CUSTOM_AUTH"],
-  refreshTokenRotation: { enabled: true, retryGraceSeconds: 0 },
-  accessTokenSeconds: 900,
-  idTokenSeconds: 900,
-  refreshTokenSeconds: 8 * 3600,
-  preventUserExistenceErrors: true,
-};
+const apiClient = customAuthClient("local_web_holds", "api-secret-for-hold-tests");
 
 let idp: LocalIdp;
 let rp: RelyingParty;

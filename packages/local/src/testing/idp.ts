@@ -6,6 +6,7 @@
  * as the BFF's login and callback routes drive it.
  */
 import type * as OpenId from "openid-client";
+import type { CognitoClientSettings } from "../cognito/client-settings.ts";
 import { type Answer, Browser, formAction } from "./browser.ts";
 
 export type { Answer } from "./browser.ts";
@@ -16,6 +17,26 @@ type OpenIdClient = typeof OpenId;
 /** openid-client v6, the relying-party library the BFF uses. */
 export async function loadOpenIdClient(): Promise<OpenIdClient> {
   return import("openid-client");
+}
+
+/** The demo users' passwords (see demo-users.ts). */
+export const demoPasswords = { alice: "alice-demo-password", bob: "bob-demo-password", carol: "carol-demo-password" } as const;
+
+/**
+ * A user-pool app client as the branded sign-in uses it: custom auth only,
+ * refresh-token rotation with no grace period, the deployed token lifetimes.
+ */
+export function customAuthClient(clientId: string, clientSecret: string): CognitoClientSettings {
+  return {
+    clientId,
+    clientSecret,
+    explicitAuthFlows: ["ALLOW_CUSTOM_AUTH"],
+    refreshTokenRotation: { enabled: true, retryGraceSeconds: 0 },
+    accessTokenSeconds: 900,
+    idTokenSeconds: 900,
+    refreshTokenSeconds: 8 * 3600,
+    preventUserExistenceErrors: true,
+  };
 }
 
 /** A browser whose requests accept HTML, as a navigation's do. */
