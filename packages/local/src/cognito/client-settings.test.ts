@@ -1,17 +1,9 @@
 import { ConfigError } from "@spa-bff/core";
 import { describe, expect, it } from "vitest";
+import { customAuthClient } from "../testing/idp.ts";
 import { type CognitoClientSettings, validateClientSettings } from "./client-settings.ts";
 
-const web: CognitoClientSettings = {
-  clientId: "local_web",
-  clientSecret: "secret",
-  explicitAuthFlows: ["ALLOW_CUSTOM_AUTH"],
-  refreshTokenRotation: { enabled: true, retryGraceSeconds: 0 },
-  accessTokenSeconds: 900,
-  idTokenSeconds: 900,
-  refreshTokenSeconds: 8 * 3600,
-  preventUserExistenceErrors: true,
-};
+const web: CognitoClientSettings = customAuthClient("local_web", "secret");
 
 describe("local Cognito app client settings", () => {
   it("accepts what Cognito accepts", () => {
