@@ -216,6 +216,26 @@ describe("createSessionStore", () => {
     expect(other).toMatchObject({ status: "anonymous", reason: "elsewhere" });
   });
 
+  it("says the other tab logged out even when its own check saw the session gone just before the message", async () => {
+    // Prepare: tab B re-checks (as on focus) after the logout at the BFF but before tab A's message arrives
+    const { server, makeClient } = fakeBff({ loggedIn: true });
+    const name = `bff-session-test-${crypto.randomUUID()}`;
+    const sender = track(new BroadcastChannel(name));
+    const tabB = track(createSessionStore({ client: makeClient(), channel: track(new BroadcastChannel(name)) }));
+    await until(tabB, settled);
+    server.loggedIn = false;
+    await tabB.refresh();
+    const raced = tabB.getSnapshot();
+
+    // Act
+    sender.postMessage({ type: "logout" });
+    const told = await until(tabB, (state) => state.status === "anonymous" && state.reason === "elsewhere");
+
+    // Assess
+    expect(raced).toMatchObject({ status: "anonymous", reason: "expired" });
+    expect(told).toMatchObject({ status: "anonymous", reason: "elsewhere" });
+  });
+
   it("makes a logged-out tab look again when another tab sees a login", async () => {
     // Prepare
     const { server, makeClient } = fakeBff({ loggedIn: false });

@@ -212,6 +212,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     if (!isSessionMessage(event.data) || state.status === "signing-out") return;
     if (event.data.type === "logout" && state.status === "authenticated") {
       set({ status: "anonymous", reason: "elsewhere", login: login ?? "hosted", refreshing: true, error: null });
+    } else if (event.data.type === "logout" && state.status === "anonymous" && state.reason === "expired") {
+      // This tab's own check (on focus, when the other tab was clicked) saw the session gone just before the message came: say why.
+      set({ ...state, reason: "elsewhere" });
     }
     void refreshWith(false);
   };
