@@ -17,7 +17,7 @@ const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefo
 const iphone =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 
-/** The demo users, and two more so that each test has users of its own. */
+/** The demo users, and three more so that each test has users of its own. */
 function users(): DemoUser[] {
   const extra = (username: string): DemoUser => ({
     username,
@@ -27,7 +27,7 @@ function users(): DemoUser[] {
     email: `${username}@example.com`,
     emailVerified: true,
   });
-  return [...defaultDemoUsers(), extra("dave"), extra("erin")];
+  return [...defaultDemoUsers(), extra("dave"), extra("erin"), extra("frank")];
 }
 
 beforeAll(async () => {
@@ -94,6 +94,26 @@ describe("active sessions", () => {
     expect(await authenticated(laptop)).toBe(true);
     expect(await tp.platform.parts.idp.inspectRefreshToken(phoneToken)).toBeUndefined();
     expect((await sessionsOf(laptop)).sessions).toHaveLength(1);
+  });
+
+  it("tells an ended browser why at /auth/session too, once, while a browser that logged out itself hears no reason", async () => {
+    // Prepare
+    const laptop = await signedIn("frank", firefox);
+    const phone = await signedIn("frank", iphone);
+    const phoneHandle = (await sessionsOf(laptop)).sessions.find((entry) => entry.current === false)?.handle;
+    await laptop.request(`${tp.app}/auth/sessions/${String(phoneHandle)}`, { method: "DELETE", headers: spaHeaders(tp.app) });
+    const sessionCall = () => phone.request(`${tp.app}/auth/session`, { headers: spaHeaders(tp.app) });
+    // Act
+    const first = await sessionCall();
+    const second = await sessionCall();
+    await laptop.request(`${tp.app}/auth/logout`, { method: "POST", headers: spaHeaders(tp.app) });
+    const afterOwnLogout = await laptop.request(`${tp.app}/auth/session`, { headers: spaHeaders(tp.app) });
+    // Assess
+    expect(first.status).toBe(200);
+    expect(first.json()).toEqual({ authenticated: false, login: "hosted", reason: "session_revoked" });
+    expect(phone.cookie(host, "__Host-session")).toBeUndefined();
+    expect(second.json()).toEqual({ authenticated: false, login: "hosted" });
+    expect(afterOwnLogout.json()).toEqual({ authenticated: false, login: "hosted" });
   });
 
   it("answers 404 to a handle of another user's session, which lives on", async () => {

@@ -52,7 +52,12 @@ export function readSignInMethod(value: unknown): SignInMethod | undefined {
  */
 export type SessionInfo =
   | { authenticated: true; user: SessionUser; expiresAt: string; signInMethod?: SignInMethod }
-  | { authenticated: false; login?: LoginMode };
+  | {
+      authenticated: false;
+      login?: LoginMode;
+      /** Present when this browser's session was ended from elsewhere: the same code as the 401 of any other route. */
+      reason?: string;
+    };
 
 /** Options of {@link BffClient.logout}. */
 export interface LogoutOptions {

@@ -20,7 +20,7 @@ function fakeBff(options: { signInMethod?: SignInMethod } = {}) {
   const server = {
     live: new Map<string, ServerSession>(),
     logoutBodies: [] as Array<string | undefined>,
-    /** The 401 code for a cookie whose session is gone. */
+    /** The 401 code for a cookie whose session is gone; `session_revoked` is also the reason a logged-out `/auth/session` gives. */
     goneCode: "unauthenticated",
     failLogout: null as number | null,
   };
@@ -38,7 +38,10 @@ function fakeBff(options: { signInMethod?: SignInMethod } = {}) {
       const mine = server.live.get(cookie);
 
       if (path === "/auth/session" && method === "GET") {
-        if (!mine) return reply(200, { authenticated: false, login: "branded" });
+        if (!mine) {
+          const revoked = server.goneCode === "session_revoked" ? { reason: server.goneCode } : {};
+          return reply(200, { authenticated: false, login: "branded", ...revoked });
+        }
         const signedIn = { authenticated: true, user: alice, expiresAt: "2099-01-01T00:00:00.000Z" };
         return reply(200, options.signInMethod ? { ...signedIn, signInMethod: options.signInMethod } : signedIn);
       }
@@ -159,6 +162,28 @@ describe("createSessionStore: log out everywhere", () => {
 
     // Assess
     expect(phoneTab.getSnapshot()).toMatchObject({ status: "anonymous", reason: "ended" });
+  });
+
+  it("says the session was ended elsewhere when a poll finds it so, and this browser's other tabs say so too", async () => {
+    // Prepare
+    const { server, browser } = fakeBff();
+    const laptop = browser("laptop", "Chrome on Linux");
+    const phone = browser("phone", "Safari on iOS");
+    server.goneCode = "session_revoked";
+    const channelName = `bff-session-test-${crypto.randomUUID()}`;
+    const laptopTab = tab(laptop.makeClient());
+    const phoneTabA = tab(phone.makeClient(), channelName);
+    const phoneTabB = tab(phone.makeClient(), channelName);
+    await Promise.all([until(laptopTab, settled), until(phoneTabA, settled), until(phoneTabB, settled)]);
+    await laptopTab.logout({ everywhere: true });
+
+    // Act
+    await phoneTabA.refresh();
+    const otherTab = await until(phoneTabB, (state) => state.status === "anonymous" && !state.refreshing);
+
+    // Assess
+    expect(phoneTabA.getSnapshot()).toMatchObject({ status: "anonymous", reason: "ended" });
+    expect(otherTab).toMatchObject({ status: "anonymous", reason: "ended" });
   });
 
   it("shows the logged-out screen, and goes nowhere, when this browser's session was already gone", async () => {

@@ -17,8 +17,9 @@ import {
 export type LoggedOutReason = "none" | "expired" | "elsewhere" | "ended";
 
 /**
- * The 401 codes by which the BFF says a session was ended on purpose rather
- * than timed out. A revoked session and an expired one otherwise look alike
+ * The codes by which the BFF says a session was ended on purpose rather
+ * than timed out (a 401's `error`, or the `reason` of a logged-out
+ * `/auth/session`). A revoked session and an expired one otherwise look alike
  * from here (both a plain `unauthenticated`), so without such a code the
  * store says only that the session ended.
  */
@@ -39,8 +40,12 @@ export type SessionState =
   | { status: "signing-out" }
   | { status: "error"; error: BffError; refreshing: boolean };
 
-/** What the store sends to the other tabs on `BroadcastChannel("bff-session")`. */
-export type SessionMessage = { type: "login" } | { type: "logout" };
+/**
+ * What the store sends to the other tabs on `BroadcastChannel("bff-session")`.
+ * `ended` says the session was ended from outside this browser, so the other
+ * tabs say that too rather than "you logged out in another tab".
+ */
+export type SessionMessage = { type: "login" } | { type: "logout"; ended?: true };
 
 /** The part of `BroadcastChannel` the store uses, so tests can pass a real one or a stand-in. */
 export interface SessionChannel {
@@ -134,7 +139,11 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 
   function announce(wasAuthenticated: boolean | null): void {
     if (wasAuthenticated === null || wasAuthenticated === authenticatedNow()) return;
-    channel?.postMessage({ type: authenticatedNow() ? "login" : "logout" });
+    channel?.postMessage(authenticatedNow() ? { type: "login" } : loggedOutMessage());
+  }
+
+  function loggedOutMessage(): SessionMessage {
+    return state.status === "anonymous" && state.reason === "ended" ? { type: "logout", ended: true } : { type: "logout" };
   }
 
   async function load(broadcast: boolean): Promise<void> {
@@ -162,7 +171,15 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
           error: null,
         });
       } else {
-        const reason: LoggedOutReason = before === true ? "expired" : state.status === "anonymous" ? state.reason : "none";
+        // The BFF says when the session was ended from elsewhere, whichever call (a poll, focus, a click) noticed first.
+        const endedElsewhere = info.reason !== undefined && ENDED_ELSEWHERE_CODES.has(info.reason);
+        const reason: LoggedOutReason = endedElsewhere
+          ? "ended"
+          : before === true
+            ? "expired"
+            : state.status === "anonymous"
+              ? state.reason
+              : "none";
         login = info.login ?? "hosted";
         set({ status: "anonymous", reason, login, refreshing: false, error: null });
       }
@@ -202,7 +219,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       refreshing: login === null,
       error: null,
     });
-    if (wasAuthenticated) channel?.postMessage({ type: "logout" });
+    if (wasAuthenticated) channel?.postMessage(loggedOutMessage());
     // Logged in since the page loaded, so which login to offer was never said: ask, rather than guess.
     if (login === null) void refreshWith(false);
   });
@@ -210,11 +227,12 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   // Another tab logged in or out: look for ourselves rather than trust the message.
   const onMessage = (event: MessageEvent): void => {
     if (!isSessionMessage(event.data) || state.status === "signing-out") return;
+    const reason: LoggedOutReason = event.data.type === "logout" && event.data.ended === true ? "ended" : "elsewhere";
     if (event.data.type === "logout" && state.status === "authenticated") {
-      set({ status: "anonymous", reason: "elsewhere", login: login ?? "hosted", refreshing: true, error: null });
+      set({ status: "anonymous", reason, login: login ?? "hosted", refreshing: true, error: null });
     } else if (event.data.type === "logout" && state.status === "anonymous" && state.reason === "expired") {
       // This tab's own check (on focus, when the other tab was clicked) saw the session gone just before the message came: say why.
-      set({ ...state, reason: "elsewhere" });
+      set({ ...state, reason });
     }
     void refreshWith(false);
   };

@@ -27,8 +27,16 @@ export async function currentSession(sessions: SessionService, audit: Audit, req
 export async function requireSession(sessions: SessionService, audit: Audit, request: BffRequest): Promise<Session> {
   const session = await currentSession(sessions, audit, request);
   if (session) return session;
-  const id = request.cookies.get(SESSION_COOKIE);
-  if (id && (await sessions.endedElsewhere(id, request.now)))
-    throw new UnauthenticatedError(undefined, { code: ErrorCodes.sessionRevoked });
+  if (await endedElsewhere(sessions, request)) throw new UnauthenticatedError(undefined, { code: ErrorCodes.sessionRevoked });
   throw new UnauthenticatedError();
+}
+
+/**
+ * Whether the request's cookie names a session that was ended from elsewhere
+ * (another browser, log out everywhere, an operator or the IdP). Asked only
+ * once no live session was found, so a live session never pays the read.
+ */
+export async function endedElsewhere(sessions: SessionService, request: BffRequest): Promise<boolean> {
+  const id = request.cookies.get(SESSION_COOKIE);
+  return id !== undefined && id !== "" && (await sessions.endedElsewhere(id, request.now));
 }

@@ -1,6 +1,7 @@
+import { ErrorCodes } from "@spa-bff/core";
 import { json } from "@spa-bff/core/http";
 import type { Audit } from "../audit.ts";
-import { currentSession } from "../auth/current-session.ts";
+import { currentSession, endedElsewhere } from "../auth/current-session.ts";
 import { SESSION_COOKIE } from "../http/cookies.ts";
 import { assertCsrfHeader, assertSameSite } from "../http/csrf.ts";
 import type { Session, SessionService, SessionUser, SignInMethod } from "../session/types.ts";
@@ -29,9 +30,11 @@ export function sessionRoute(deps: SessionInfoDeps): BffRoute {
       assertSameSite(request.headers, deps.appOrigin);
       const found = await currentSession(deps.sessions, deps.audit, request);
       if (!found) {
+        const revoked = await endedElsewhere(deps.sessions, request);
         request.clearCookie(SESSION_COOKIE);
         // Which login the SPA offers: the Log in button (hosted) or its own sign-in form (branded).
-        return json(200, { authenticated: false, login: deps.loginMode });
+        // The same reason as the 401 of any other route, so the SPA says why whichever call noticed first.
+        return json(200, { authenticated: false, login: deps.loginMode, ...(revoked ? { reason: ErrorCodes.sessionRevoked } : {}) });
       }
       return json(200, describeSession(await deps.sessions.touchIfDue(found, request.now)));
     },
