@@ -14,7 +14,7 @@ import { measureColdStarts } from "./cold-start/measure-cold-start.ts";
 import { computeCostModel } from "./cost/cost-model.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { round } from "./lib/stats.ts";
-import { type LoadPair, loadPair } from "./load/measure-load.ts";
+import { edgeAndBff, type LoadPair, loadPair, platformProcess } from "./load/measure-load.ts";
 import { measureInstanceMemory, poolWatch, provisionGradually } from "./load/pool-watch.ts";
 import { startEdgeProcess } from "./load/start-edge-process.ts";
 import { runPeer } from "./peer/run-peer.ts";
@@ -80,13 +80,18 @@ async function main(): Promise<void> {
       });
       const app = bench.platform.urls.app;
       const targets = {
-        bff: { url: `${edge.url}/api/items`, headers: spaHeaders(edge.url, bench.cookie) },
+        bff: {
+          url: `${edge.url}/api/items`,
+          headers: spaHeaders(edge.url, bench.cookie),
+          servers: { [edgeAndBff]: edge.pid, [platformProcess]: process.pid },
+        },
         upstream: {
           url: `${gateway.url}/items`,
           headers: { authorization: `Bearer ${bench.accessToken}`, accept: "application/json" },
+          servers: { [platformProcess]: process.pid },
         },
         pooled: {
-          target: { url: `${app}/api/items`, headers: spaHeaders(app, bench.cookie) },
+          target: { url: `${app}/api/items`, headers: spaHeaders(app, bench.cookie), servers: { [platformProcess]: process.pid } },
           watch: poolWatch(bench.platform),
           maxConnections: pooledMaxConnections,
         },

@@ -26,8 +26,9 @@ function quantile(sorted, q) {
 }
 
 // A short warm-up opens the connections and lets JIT and caches settle before sampling.
-await run({ duration: Math.min(2, options.duration) });
+const warmup = await run({ duration: Math.min(2, options.duration) });
 const { result, times, bad } = await run({});
+const cpu = process.cpuUsage();
 times.sort((a, b) => a - b);
 process.stdout.write(
   `${JSON.stringify({
@@ -40,5 +41,7 @@ process.stdout.write(
     errors: result.errors,
     timeouts: result.timeouts,
     duration: result.duration,
+    warmupTotal: warmup.result.requests.total,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   })}\n`,
 );

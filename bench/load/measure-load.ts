@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { treeCpuMs } from "../lib/process-cpu.ts";
 import { runNode } from "../lib/spawn-node.ts";
 import { round } from "../lib/stats.ts";
 
@@ -14,12 +15,29 @@ export interface LoadFigures {
   p99Ms: number;
   errors: number;
   requests: number;
+  /**
+   * CPU milliseconds per request of each process on the path and of the load
+   * generator, over the run and its warm-up (Linux only). On two cores they
+   * share, their sum is what bounds the rps.
+   */
+  cpuMsPerRequest?: Record<string, number>;
 }
 
 export interface LoadTarget {
   url: string;
   headers: Record<string, string>;
+  /** The servers on the path, by name, whose CPU per request the run reports (each with its child processes). */
+  servers?: Record<string, number>;
 }
+
+/** The names of the processes in {@link LoadFigures.cpuMsPerRequest}. */
+export const loadGenerator = "load generator";
+/** The bench's own process: dynalite and its IAM front, the API's gateway, authorizer and items function (and, for `npm start`, the pools). */
+export const platformProcess = "platform";
+/** The process of the local edge and the BFF (the BFF's Lambda). */
+export const edgeAndBff = "edge + BFF";
+/** Apache with mod_auth_openidc and its worker processes. */
+export const apacheProcess = "Apache";
 
 /**
  * Runs autocannon against one target at a concurrency for `seconds`, in a
@@ -31,7 +49,10 @@ export async function loadOnce(target: LoadTarget, connections: number, seconds:
   await writeFile(file, JSON.stringify({ url: target.url, headers: target.headers, connections, duration: seconds, timeout: 10 }), {
     mode: 0o600,
   });
+  const servers = target.servers ?? {};
+  const before = await treeCpuMs(servers);
   const run = await runNode([child, file]);
+  const after = await treeCpuMs(servers);
   const line = run.stdout.trim().split("\n").pop() ?? "";
   if (run.code !== 0 || !line.startsWith("{"))
     throw new Error(`autocannon failed (exit ${run.code}): ${run.stderr.trim().split("\n").slice(-5).join(" ")}`);
@@ -44,7 +65,17 @@ export async function loadOnce(target: LoadTarget, connections: number, seconds:
     non2xx: number;
     errors: number;
     timeouts: number;
+    warmupTotal: number;
+    cpuMs: number;
   };
+  // The servers worked for the warm-up too, so their CPU is shared over every request of both.
+  const served = Math.max(1, raw.total + raw.warmupTotal);
+  const cpuMsPerRequest: Record<string, number> = {};
+  for (const [name, cpuMs] of Object.entries(after)) {
+    const start = before[name];
+    if (start !== undefined) cpuMsPerRequest[name] = round((cpuMs - start) / served, 3);
+  }
+  if (Object.keys(cpuMsPerRequest).length > 0) cpuMsPerRequest[loadGenerator] = round(raw.cpuMs / served, 3);
   return {
     rps: Math.round(raw.rps),
     p50Ms: round(raw.p50Ms, 2),
@@ -52,6 +83,7 @@ export async function loadOnce(target: LoadTarget, connections: number, seconds:
     p99Ms: round(raw.p99Ms, 2),
     errors: raw.non2xx + raw.errors + raw.timeouts,
     requests: raw.total,
+    ...(Object.keys(cpuMsPerRequest).length > 0 ? { cpuMsPerRequest } : {}),
   };
 }
 

@@ -7,6 +7,8 @@ const worker = fileURLToPath(new URL("./edge-worker.ts", import.meta.url));
 
 export interface EdgeProcess {
   url: string;
+  /** The process id, so a load run can read its CPU. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startEdgeProcess(bffEnv: Record<string, string>, workDir: 
   });
   return {
     url,
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -4,7 +4,7 @@ import { access, chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { startIdp } from "@spa-bff/local";
-import { type LoadPair, loadPair } from "../load/measure-load.ts";
+import { apacheProcess, type LoadPair, loadPair, platformProcess } from "../load/measure-load.ts";
 import { startBenchGateway } from "../platform/bench-gateway.ts";
 import type { BenchPlatform } from "../platform/bench-platform.ts";
 import { createBrowser, loginAtIdp } from "../platform/browser.ts";
@@ -131,14 +131,14 @@ export async function runPeer(
       }),
       { mode: 0o600 },
     );
-    const apache = spawn(apacheBinary, ["-f", confFile, "-DFOREGROUND"], { stdio: ["ignore", "ignore", "pipe"] });
+    const server = spawn(apacheBinary, ["-f", confFile, "-DFOREGROUND"], { stdio: ["ignore", "ignore", "pipe"] });
     let apacheStderr = "";
-    apache.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    server.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       apacheStderr += chunk;
     });
-    stops.push(() => stopProcess(apache));
+    stops.push(() => stopProcess(server));
     try {
-      await whenListening(port, apache, 10_000);
+      await whenListening(port, server, 10_000);
     } catch (error) {
       const log = await readFile(join(dir, "error.log"), "utf8").catch(() => "");
       throw new Error(`${(error as Error).message}: ${(apacheStderr + log).trim().split("\n").slice(-3).join(" ")}`);
@@ -158,8 +158,16 @@ export async function runPeer(
     for (const { concurrency, seconds } of plan) {
       const { bff: apache, ...rest } = await loadPair(
         {
-          bff: { url: `${origin}/private/items`, headers: { cookie, accept: "application/json" } },
-          upstream: { url: `${gateway.url}/items`, headers: { authorization: `Bearer ${token}`, accept: "application/json" } },
+          bff: {
+            url: `${origin}/private/items`,
+            headers: { cookie, accept: "application/json" },
+            servers: { [apacheProcess]: server.pid ?? 0, [platformProcess]: process.pid },
+          },
+          upstream: {
+            url: `${gateway.url}/items`,
+            headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+            servers: { [platformProcess]: process.pid },
+          },
         },
         concurrency,
         seconds,

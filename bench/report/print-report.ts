@@ -1,3 +1,4 @@
+import type { LoadFigures } from "../load/measure-load.ts";
 import type { BenchResults, LambdaKey } from "./results.ts";
 
 const lambdas: LambdaKey[] = ["bff", "authorizer", "api", "m2m"];
@@ -130,6 +131,15 @@ export function formatReport(results: BenchResults): string {
   parts.push(
     table("Load (autocannon, authenticated GET items)", ["run", "rps", "p50 ms", "p99 ms", "errors", "added p50 (less GetItem)"], loadRows),
   );
+  const cpuRows = cpuPerRequestRows(results);
+  if (cpuRows.length > 0)
+    parts.push(
+      table(
+        "CPU per request by process (ms; over each run and its warm-up; the processes share the machine's cores)",
+        ["run", "total", "by process"],
+        cpuRows,
+      ),
+    );
   const memory = results.memory;
   if (memory)
     parts.push(
@@ -172,4 +182,25 @@ export function formatReport(results: BenchResults): string {
     ),
   );
   return parts.join("\n");
+}
+
+/** One row per load run that read its processes' CPU: the sum, then each process. */
+function cpuPerRequestRows(results: BenchResults): (string | number)[][] {
+  const runs: Array<[string, LoadFigures]> = [];
+  for (const [level, pair] of Object.entries(results.load)) {
+    runs.push([`${level} edge > BFF > API`, pair.bff], [`${level} API directly`, pair.upstream]);
+    if (pair.pooled) runs.push([`${level} npm start (pools)`, pair.pooled]);
+  }
+  if ("loads" in results.peer)
+    for (const [level, pair] of Object.entries(results.peer.loads))
+      runs.push([`${level} Apache+openidc > API`, pair.apache], [`${level} its API directly`, pair.upstream]);
+  return runs.flatMap(([name, figures]) => {
+    const cpu = figures.cpuMsPerRequest;
+    if (!cpu) return [];
+    const total = Object.values(cpu).reduce((sum, value) => sum + value, 0);
+    const each = Object.entries(cpu)
+      .map(([process, ms]) => `${process} ${ms.toFixed(3)}`)
+      .join(", ");
+    return [[name, total.toFixed(3), each]];
+  });
 }

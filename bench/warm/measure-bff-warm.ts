@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { createBffHandler, createDynamoClient, loadBffConfig } from "@spa-bff/bff";
+import { createBffHandler, loadBffConfig } from "@spa-bff/bff";
 import type { SessionUser, TokenSet } from "@spa-bff/bff/session";
 import { createDynamoSessionStore, createKmsKeyProvider, createSealer, createSessions, sessionKeyOf } from "@spa-bff/bff/session";
 import { createIdentifierHash } from "@spa-bff/core";
+import { createDynamoClient } from "@spa-bff/core/dynamo";
 import { functionUrlGet } from "../lib/events.ts";
 import { round, summarize } from "../lib/stats.ts";
 import { type CallCounts, countCommands, countingFetch, createOfflineKmsClient, reset, total } from "./counters.ts";
@@ -105,7 +106,7 @@ export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult
   );
 
   // The deployed function's own DynamoDB client and upstream HTTP client: only the KMS backend and the IdP's fetch are stand-ins.
-  const dynamodb = createDynamoClient(config);
+  const dynamodb = createDynamoClient({ region: config.region, endpoint: config.dynamodbEndpoint });
   countCommands(dynamodb, dynamoCounts);
   const sealer = createSealer(createKmsKeyProvider({ client: kmsClient, keyId: "alias/bench-sessions" }));
   const handler = createBffHandler(config, {
@@ -190,7 +191,7 @@ export async function measureBffWarm(input: BffWarmInput): Promise<BffWarmResult
   if (!sessionKey) throw new Error("the benchmark's session id is not one the BFF issues");
   const key = { pk: { S: sessionKey.pk }, sk: { S: sessionKey.sk } };
   // Configured as the BFF's own client, without the counting middleware.
-  const timingClient = createDynamoClient(config);
+  const timingClient = createDynamoClient({ region: config.region, endpoint: config.dynamodbEndpoint });
   const getItemTimes: number[] = [];
   for (let i = 0; i < 1100; i += 1) {
     const start = performance.now();

@@ -1,7 +1,6 @@
 export type { BffHandler } from "./app/bff-function.ts";
 export { createBffFunction } from "./app/bff-function.ts";
 export { createBffHandler } from "./app/bff-handler.ts";
-export { createDynamoClient } from "./app/dynamo-client.ts";
 export type { RouteGroup } from "./app/route-group.ts";
 export type { BffAdapters, BffServices, Clock } from "./app/services.ts";
 export { createServices } from "./app/services.ts";

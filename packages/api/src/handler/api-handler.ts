@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createLogger, type Logger, type RouteId, routeRules } from "@spa-bff/core";
+import { createDynamoClient } from "@spa-bff/core/dynamo";
 import { createHttpFunction, type HttpResponse, type HttpScope, json, noContent } from "@spa-bff/core/http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { ApiConfig } from "../config.ts";
@@ -37,21 +37,7 @@ interface ApiRequest extends HttpScope {
  */
 export function createApiHandler(config: ApiConfig, deps: Partial<ApiDeps> = {}): ApiHandler {
   const store =
-    deps.store ??
-    createItemsStore(
-      new DynamoDBClient({
-        region: config.region,
-        ...(config.dynamoEndpoint
-          ? {
-              endpoint: config.dynamoEndpoint,
-              // The function's own role credentials from its environment (as Lambda and the local platform's instances set
-              // them), so the local DynamoDB holds it to its grants; the local administrator's only when there are none.
-              ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
-            }
-          : {}),
-      }),
-      config.itemsTable,
-    );
+    deps.store ?? createItemsStore(createDynamoClient({ region: config.region, endpoint: config.dynamoEndpoint }), config.itemsTable);
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   // One answer per rule of the shared route table (core's `routeRules`): the compiler refuses a missing or an extra one.

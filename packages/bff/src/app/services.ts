@@ -1,6 +1,7 @@
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createIdentifierHash, createLogger, type IdentifierHash, type Logger, lazy, lazyService } from "@spa-bff/core";
+import { createDynamoClient } from "@spa-bff/core/dynamo";
 import { type Audit, createAudit } from "../audit.ts";
 import { createCognitoTokens } from "../auth/cognito-tokens.ts";
 import type { IdpTokens } from "../auth/idp-tokens.ts";
@@ -14,7 +15,6 @@ import type { SessionStore } from "../session/session-store.ts";
 import { createSessions } from "../session/sessions.ts";
 import type { KeyProvider, Sealer, SessionService } from "../session/types.ts";
 import { createUserSessions, type UserSessions } from "../session/user-sessions.ts";
-import { createDynamoClient } from "./dynamo-client.ts";
 
 /** Epoch seconds. */
 export type Clock = () => number;
@@ -79,7 +79,7 @@ export function createServices(config: BffConfig, adapters: Partial<BffAdapters>
   const clock = adapters.clock ?? (() => Math.floor(Date.now() / 1000));
   const audit = createAudit(logger);
   const hash = createIdentifierHash(config.identifierHashKey);
-  const dynamodb = lazy(() => createDynamoClient(config));
+  const dynamodb = lazy(() => createDynamoClient({ region: config.region, endpoint: config.dynamodbEndpoint }));
   const sealer =
     adapters.sealer ?? lazyService<Sealer>(async () => (await import("../session/sealer.ts")).createSealer(await keyProvider(config)));
   const store =

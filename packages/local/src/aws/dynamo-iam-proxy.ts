@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import { BodyTooLargeError, readBody } from "../http/listen.ts";
 import { verifySigV4 } from "../s3/sigv4-verifier.ts";
 import { dynamoTableArn } from "./arns.ts";
@@ -23,8 +24,13 @@ const messages = {
 
 export interface DynamoIamProxyOptions {
   readonly iam: LocalIam;
-  /** Where dynalite listens (loopback); read per request, so it may move across restarts. */
-  readonly upstream: () => { readonly host: string; readonly port: number };
+  /**
+   * dynalite's request listener. An allowed request is handed to it in this
+   * process, not sent over a second loopback connection: the front has read
+   * the body already, and a hop of its own would cost more CPU than the
+   * DynamoDB call it fronts (DynamoDB's CPU is not the caller's in AWS).
+   */
+  readonly dynalite: (req: IncomingMessage, res: ServerResponse) => void;
   /** The clock signatures are checked against (their 15-minute window); default the real one. */
   readonly now?: () => number;
 }
@@ -40,7 +46,7 @@ export interface DynamoIamProxyOptions {
  * (and `InvalidSignatureException`, `UnrecognizedClientException`,
  * `ExpiredTokenException`, `MissingAuthenticationTokenException`), which the
  * AWS SDK raises as exceptions of those names. Allowed requests go to
- * dynalite unchanged.
+ * dynalite unchanged, in this process.
  */
 export function createDynamoIamProxy(options: DynamoIamProxyOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { iam } = options;
@@ -119,16 +125,13 @@ export function createDynamoIamProxy(options: DynamoIamProxyOptions): (req: Inco
   }
 
   function forward(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
-    const { host, port } = options.upstream();
-    const upstream = httpRequest({ host, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 500, answer.headers);
-      answer.pipe(res);
+    // dynalite reads the body from its request's events and the head from its fields: a replay of both, unchanged.
+    const replay = Object.assign(Readable.from(body.length > 0 ? [body] : []), {
+      headers: req.headers,
+      method: req.method,
+      url: req.url,
     });
-    upstream.on("error", () => {
-      if (!res.headersSent) sendError(res, 500, "InternalServerError", "message", "The local DynamoDB is not answering");
-      else res.destroy();
-    });
-    upstream.end(body);
+    options.dynalite(replay as unknown as IncomingMessage, res);
   }
 
   return (req, res) => {

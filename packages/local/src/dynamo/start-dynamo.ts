@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import { createServer, Server } from "node:http";
+import { createServer, type IncomingMessage, Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
 import { ConfigError, isLoopbackUrl } from "@spa-bff/core";
 import dynalite from "dynalite";
@@ -83,8 +83,11 @@ async function startCheckedDynamo(
   askedPort: number,
   iam: LocalIam,
 ): Promise<LocalDynamo> {
+  // dynalite still listens (its store opens and closes with its server), but the front hands it requests in process.
   let innerPort = await listen(server, 0, host, "Local DynamoDB (behind IAM)");
-  const front = createServer(createDynamoIamProxy({ iam, upstream: () => ({ host, port: innerPort }) }));
+  const [dynaliteListener] = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  if (!dynaliteListener) throw new Error("dynalite's server has no request listener");
+  const front = createServer(createDynamoIamProxy({ iam, dynalite: dynaliteListener }));
   let port: number;
   try {
     port = await listen(front, askedPort, host, "Local DynamoDB");

@@ -5,7 +5,7 @@ import { createDynamoClient } from "./dynamo-client.ts";
 describe("createDynamoClient", () => {
   it("resolves the middleware stack once per command and drops the logger middleware, keeping retries, signing and the user agent", async () => {
     // Act
-    const client = createDynamoClient({ region: "eu-west-1", dynamodbEndpoint: "http://127.0.0.1:1" });
+    const client = createDynamoClient({ region: "eu-west-1", endpoint: "http://127.0.0.1:1" });
     // Assess
     const stack = client.middlewareStack.identify().join("\n");
     expect(client.config.cacheMiddleware).toBe(true);
@@ -32,7 +32,7 @@ describe("createDynamoClient", () => {
       return sent;
     };
     const config = { region: "us-east-1", endpoint: "http://127.0.0.1:1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
-    const client = createDynamoClient({ region: "us-east-1", dynamodbEndpoint: "http://127.0.0.1:1" });
+    const client = createDynamoClient({ region: "us-east-1", endpoint: "http://127.0.0.1:1" });
     const plain = new DynamoDBClient(config);
     const sent = record(client);
     const plainSent = record(plain);

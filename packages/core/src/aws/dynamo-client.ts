@@ -1,10 +1,16 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { getUserAgentMiddlewareOptions, userAgentMiddleware } from "@aws-sdk/core/client";
-import type { BffConfig } from "../config.ts";
+
+/** Where a function's DynamoDB is: its region, and a local endpoint (dynalite) if not DynamoDB's own. */
+export interface DynamoClientOptions {
+  readonly region?: string | undefined;
+  readonly endpoint?: string | undefined;
+}
 
 /**
- * The function's one DynamoDB client, configured for a Lambda instance that
- * serves one request at a time and sends the same few commands all its life:
+ * A function's one DynamoDB client (the BFF's sessions, the items API's
+ * items), configured for a Lambda instance that serves one request at a time
+ * and sends the same few commands all its life:
  *
  * - `cacheMiddleware`: the middleware stack is resolved once per command
  *   class, not on every `send` (the SDK's own option for callers that never
@@ -18,15 +24,15 @@ import type { BffConfig } from "../config.ts";
  * Retries, SigV4 signing and endpoint resolution stay as the SDK builds them.
  *
  * @example
- * const client = createDynamoClient(loadBffConfig(process.env));
+ * const client = createDynamoClient({ region: config.region, endpoint: config.dynamodbEndpoint });
  */
-export function createDynamoClient(config: Pick<BffConfig, "region" | "dynamodbEndpoint">): DynamoDBClient {
+export function createDynamoClient(config: DynamoClientOptions): DynamoDBClient {
   const client = new DynamoDBClient({
     cacheMiddleware: true,
     ...(config.region ? { region: config.region } : {}),
-    ...(config.dynamodbEndpoint
+    ...(config.endpoint
       ? {
-          endpoint: config.dynamodbEndpoint,
+          endpoint: config.endpoint,
           // The local DynamoDB checks SigV4 in the region of the local account, like DynamoDB.
           region: config.region ?? process.env.AWS_REGION ?? "us-east-1",
           // The function's own role credentials, which the local platform puts in its environment as Lambda does, so the
