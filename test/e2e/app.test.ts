@@ -230,6 +230,11 @@ describe("the SPA in Chromium against the local platform", () => {
       // Assess: the other tab learns it over the BroadcastChannel, without a reload
       await second.getByText("You logged out in another tab.").waitFor();
       await second.getByRole("button", { name: "Log in" }).waitFor();
+      // …and this tab is back from the IdP's logout on the logged-out screen (the old page shows "Logging out…", so
+      // the button is the new page's). Waiting for it also keeps the context's close from racing the cross-origin
+      // navigation's commit, which hangs Chromium's close (microsoft/playwright#41900).
+      await first.getByRole("button", { name: "Log in" }).waitFor();
+      expect(new URL(first.url()).origin).toBe(new URL(platform.urls.app).origin);
     } finally {
       await context.close();
     }

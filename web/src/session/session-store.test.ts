@@ -6,7 +6,13 @@ const alice = { sub: "u-alice", name: "Alice Anderson", email: "alice@example.co
 
 /** A stand-in BFF with one shared session, reached through the real client over a fetch seam. */
 function fakeBff(options: { loggedIn: boolean; expiresAt?: string }) {
-  const server = { loggedIn: options.loggedIn, sessionCalls: 0, failSession: null as number | null };
+  const server = {
+    loggedIn: options.loggedIn,
+    sessionCalls: 0,
+    failSession: null as number | null,
+    /** While set, `/auth/session` answers (as of when it was asked) only once it settles: an answer still on its way. */
+    sessionGate: null as Promise<void> | null,
+  };
   const fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
     const path = String(input);
     const method = init.method ?? "GET";
@@ -16,12 +22,15 @@ function fakeBff(options: { loggedIn: boolean; expiresAt?: string }) {
       server.sessionCalls += 1;
       if (server.failSession !== null)
         return reply(server.failSession, { error: "session_store_unavailable", message: "Sessions are unavailable" });
-      return reply(
+      // The answer is what the session was when the call arrived, even if it reaches the tab later.
+      const answer = reply(
         200,
         server.loggedIn
           ? { authenticated: true, user: alice, expiresAt: options.expiresAt ?? "2099-01-01T00:00:00.000Z" }
           : { authenticated: false },
       );
+      if (server.sessionGate) await server.sessionGate;
+      return answer;
     }
     if (path === "/auth/logout" && method === "POST") {
       server.loggedIn = false;
@@ -234,6 +243,59 @@ describe("createSessionStore", () => {
     // Assess
     expect(raced).toMatchObject({ status: "anonymous", reason: "expired" });
     expect(told).toMatchObject({ status: "anonymous", reason: "elsewhere" });
+  });
+
+  it("says the other tab logged out when the message comes while its own check still waits for the BFF", async () => {
+    // Prepare: tab B's check (as on focus) has asked the BFF, which has not answered yet
+    const { server, makeClient } = fakeBff({ loggedIn: true });
+    const name = `bff-session-test-${crypto.randomUUID()}`;
+    const sender = track(new BroadcastChannel(name));
+    const tabB = track(createSessionStore({ client: makeClient(), channel: track(new BroadcastChannel(name)) }));
+    await until(tabB, settled);
+    server.loggedIn = false;
+    let answer: () => void = () => undefined;
+    server.sessionGate = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const check = tabB.refresh();
+
+    // Act: tab A's message arrives first, then the BFF's answer to B's own check
+    sender.postMessage({ type: "logout" });
+    const told = await until(tabB, (state) => state.status === "anonymous");
+    answer();
+    await check;
+
+    // Assess
+    expect(told).toMatchObject({ status: "anonymous", reason: "elsewhere" });
+    expect(tabB.getSnapshot()).toMatchObject({ status: "anonymous", reason: "elsewhere", refreshing: false });
+  });
+
+  it("does not go back to logged in on an answer that left the BFF before the other tab's logout", async () => {
+    // Prepare: tab B asked while the session was still live; the answer is on its way when tab A logs out
+    const { server, makeClient } = fakeBff({ loggedIn: true });
+    const name = `bff-session-test-${crypto.randomUUID()}`;
+    const sender = track(new BroadcastChannel(name));
+    const tabB = track(createSessionStore({ client: makeClient(), channel: track(new BroadcastChannel(name)) }));
+    await until(tabB, settled);
+    let deliver: () => void = () => undefined;
+    server.sessionGate = new Promise<void>((resolve) => {
+      deliver = resolve;
+    });
+    const callsBefore = server.sessionCalls;
+    const check = tabB.refresh();
+
+    // Act
+    server.loggedIn = false;
+    server.sessionGate = null;
+    sender.postMessage({ type: "logout" });
+    await until(tabB, (state) => state.status === "anonymous");
+    deliver();
+    await check;
+    const settledState = await until(tabB, settled);
+
+    // Assess: the stale "logged in" answer was set aside and the tab asked again
+    expect(settledState).toMatchObject({ status: "anonymous", reason: "elsewhere" });
+    expect(server.sessionCalls - callsBefore).toBe(2);
   });
 
   it("makes a logged-out tab look again when another tab sees a login", async () => {

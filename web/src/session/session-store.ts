@@ -116,6 +116,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   let stopActivity: (() => void) | undefined;
   // Which login the BFF offers, as its last logged-out answer said; unknown until it has said so once.
   let login: LoginMode | null = null;
+  // Counts what the tab learnt outside its own checks (another tab's message, a 401). A check whose answer
+  // comes back after such news was asked before it, so its answer may be stale: it is set aside and asked again.
+  let news = 0;
 
   function set(next: SessionState): void {
     state = next;
@@ -147,6 +150,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   }
 
   async function load(broadcast: boolean): Promise<void> {
+    const newsAtStart = news;
     const before = state.status === "loading" || state.status === "error" ? null : authenticatedNow();
     if (state.status === "authenticated" || state.status === "anonymous" || state.status === "error") set({ ...state, refreshing: true });
     let outcome: { ok: true; info: SessionInfo } | { ok: false; cause: unknown };
@@ -158,6 +162,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     // Free the slot before publishing, so a listener that asks again gets a fresh answer.
     inFlight = null;
     if (state.status === "signing-out") return;
+    // E.g. "still logged in", sent by the BFF just before another tab's logout whose message came first.
+    if (news !== newsAtStart) return refreshWith(broadcast);
 
     if (outcome.ok) {
       const { info } = outcome;
@@ -172,13 +178,15 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         });
       } else {
         // The BFF says when the session was ended from elsewhere, whichever call (a poll, focus, a click) noticed first.
+        // Otherwise a reason already given while this answer was on its way (another tab's logout message, a 401)
+        // knows more than "expired", which is only what the state before the call implies.
         const endedElsewhere = info.reason !== undefined && ENDED_ELSEWHERE_CODES.has(info.reason);
         const reason: LoggedOutReason = endedElsewhere
           ? "ended"
-          : before === true
-            ? "expired"
-            : state.status === "anonymous"
-              ? state.reason
+          : state.status === "anonymous"
+            ? state.reason
+            : before === true
+              ? "expired"
               : "none";
         login = info.login ?? "hosted";
         set({ status: "anonymous", reason, login, refreshing: false, error: null });
@@ -211,6 +219,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 
   const onUnauthenticated = client.onUnauthenticated((error) => {
     if (state.status === "signing-out" || state.status === "anonymous") return;
+    news += 1;
     const wasAuthenticated = authenticatedNow();
     set({
       status: "anonymous",
@@ -227,6 +236,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   // Another tab logged in or out: look for ourselves rather than trust the message.
   const onMessage = (event: MessageEvent): void => {
     if (!isSessionMessage(event.data) || state.status === "signing-out") return;
+    news += 1;
     const reason: LoggedOutReason = event.data.type === "logout" && event.data.ended === true ? "ended" : "elsewhere";
     if (event.data.type === "logout" && state.status === "authenticated") {
       set({ status: "anonymous", reason, login: login ?? "hosted", refreshing: true, error: null });
