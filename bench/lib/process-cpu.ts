@@ -52,7 +52,11 @@ async function allProcesses(): Promise<ProcStat[]> {
 export async function treeCpuMs(roots: Readonly<Record<string, number>>): Promise<Record<string, number>> {
   const processes = await allProcesses();
   const children = new Map<number, ProcStat[]>();
-  for (const stat of processes) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+  for (const stat of processes) {
+    const siblings = children.get(stat.ppid);
+    if (siblings) siblings.push(stat);
+    else children.set(stat.ppid, [stat]);
+  }
   const byPid = new Map(processes.map((stat) => [stat.pid, stat]));
   const rootPids = new Set(Object.values(roots));
   const result: Record<string, number> = {};
@@ -68,9 +72,4 @@ export async function treeCpuMs(roots: Readonly<Record<string, number>>): Promis
     result[name] = total;
   }
   return result;
-}
-
-/** Whether this machine has `/proc` with process times (Linux). */
-export async function canReadProcessCpu(): Promise<boolean> {
-  return (await treeCpuMs({ self: process.pid })).self !== undefined;
 }

@@ -47,6 +47,24 @@ function fakeBff(options: { loggedIn: boolean; expiresAt?: string }) {
   return { server, makeClient, navigations };
 }
 
+/** Tab B on its channel, settled, and a channel on which the test speaks as tab A. */
+async function tabBesideSender(makeClient: () => BffClient): Promise<{ sender: BroadcastChannel; tabB: SessionStore }> {
+  const name = `bff-session-test-${crypto.randomUUID()}`;
+  const sender = track(new BroadcastChannel(name));
+  const tabB = track(createSessionStore({ client: makeClient(), channel: track(new BroadcastChannel(name)) }));
+  await until(tabB, settled);
+  return { sender, tabB };
+}
+
+/** Holds every `/auth/session` answer (each as of when it was asked) until the returned function is called. */
+function holdSessionAnswers(server: { sessionGate: Promise<void> | null }): () => void {
+  let release: () => void = () => undefined;
+  server.sessionGate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return () => release();
+}
+
 /** A manual activity source: the test decides when the page "gets focus" or "comes back from the bfcache". */
 function manualActivity() {
   let listener: ((kind: ActivityKind) => void) | undefined;
@@ -228,10 +246,7 @@ describe("createSessionStore", () => {
   it("says the other tab logged out even when its own check saw the session gone just before the message", async () => {
     // Prepare: tab B re-checks (as on focus) after the logout at the BFF but before tab A's message arrives
     const { server, makeClient } = fakeBff({ loggedIn: true });
-    const name = `bff-session-test-${crypto.randomUUID()}`;
-    const sender = track(new BroadcastChannel(name));
-    const tabB = track(createSessionStore({ client: makeClient(), channel: track(new BroadcastChannel(name)) }));
-    await until(tabB, settled);
+    const { sender, tabB } = await tabBesideSender(makeClient);
     server.loggedIn = false;
     await tabB.refresh();
     const raced = tabB.getSnapshot();
@@ -248,15 +263,9 @@ describe("createSessionStore", () => {
   it("says the other tab logged out when the message comes while its own check still waits for the BFF", async () => {
     // Prepare: tab B's check (as on focus) has asked the BFF, which has not answered yet
     const { server, makeClient } = fakeBff({ loggedIn: true });
-    const name = `bff-session-test-${crypto.randomUUID()}`;
-    const sender = track(new BroadcastChannel(name));
-    const tabB = track(createSessionStore({ client: makeClient(), channel: track(new BroadcastChannel(name)) }));
-    await until(tabB, settled);
+    const { sender, tabB } = await tabBesideSender(makeClient);
     server.loggedIn = false;
-    let answer: () => void = () => undefined;
-    server.sessionGate = new Promise<void>((resolve) => {
-      answer = resolve;
-    });
+    const answer = holdSessionAnswers(server);
     const check = tabB.refresh();
 
     // Act: tab A's message arrives first, then the BFF's answer to B's own check
@@ -273,14 +282,8 @@ describe("createSessionStore", () => {
   it("does not go back to logged in on an answer that left the BFF before the other tab's logout", async () => {
     // Prepare: tab B asked while the session was still live; the answer is on its way when tab A logs out
     const { server, makeClient } = fakeBff({ loggedIn: true });
-    const name = `bff-session-test-${crypto.randomUUID()}`;
-    const sender = track(new BroadcastChannel(name));
-    const tabB = track(createSessionStore({ client: makeClient(), channel: track(new BroadcastChannel(name)) }));
-    await until(tabB, settled);
-    let deliver: () => void = () => undefined;
-    server.sessionGate = new Promise<void>((resolve) => {
-      deliver = resolve;
-    });
+    const { sender, tabB } = await tabBesideSender(makeClient);
+    const deliver = holdSessionAnswers(server);
     const callsBefore = server.sessionCalls;
     const check = tabB.refresh();
 

@@ -178,15 +178,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         });
       } else {
         // The BFF says when the session was ended from elsewhere, whichever call (a poll, focus, a click) noticed first.
-        // Otherwise a reason already given while this answer was on its way (another tab's logout message, a 401)
-        // knows more than "expired", which is only what the state before the call implies.
+        // (News that came while this answer was on its way made the call be asked again, above.)
         const endedElsewhere = info.reason !== undefined && ENDED_ELSEWHERE_CODES.has(info.reason);
         const reason: LoggedOutReason = endedElsewhere
           ? "ended"
-          : state.status === "anonymous"
-            ? state.reason
-            : before === true
-              ? "expired"
+          : before === true
+            ? "expired"
+            : state.status === "anonymous"
+              ? state.reason
               : "none";
         login = info.login ?? "hosted";
         set({ status: "anonymous", reason, login, refreshing: false, error: null });
