@@ -12,12 +12,13 @@ import { fileURLToPath } from "node:url";
 import { measureBundles } from "./bundles/measure-bundles.ts";
 import { measureColdStarts } from "./cold-start/measure-cold-start.ts";
 import { computeCostModel } from "./cost/cost-model.ts";
+import { findLambdaNode } from "./lib/lambda-node.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { round } from "./lib/stats.ts";
-import { edgeAndBff, type LoadPair, loadPair, platformProcess } from "./load/measure-load.ts";
+import { edgeAndBff, type LoadPair, loadPair, loadPooled, platformProcess } from "./load/measure-load.ts";
 import { measureInstanceMemory, poolWatch, provisionGradually } from "./load/pool-watch.ts";
 import { startEdgeProcess } from "./load/start-edge-process.ts";
-import { runPeer } from "./peer/run-peer.ts";
+import { type PeerPair, peerPair, startPeer } from "./peer/run-peer.ts";
 import { startBenchGateway } from "./platform/bench-gateway.ts";
 import { spaHeaders, startBenchPlatform } from "./platform/bench-platform.ts";
 import { formatReport } from "./report/print-report.ts";
@@ -55,18 +56,32 @@ async function main(): Promise<void> {
     step("starting the local platform and logging alice in");
     const bench = await startBenchPlatform({ maxConcurrency: pooledMaxConnections + poolHeadroom });
     try {
-      step(`cold starts: ${coldStartRuns} fresh processes per Lambda`);
-      const coldStart = await measureColdStarts(bench, bundleFigures, coldStartRuns);
+      // The functions' processes (cold starts, the warm BFF, the edge + BFF) run on the Lambda runtime's Node when there is one.
+      const lambdaNode = findLambdaNode();
+      step(`cold starts: ${coldStartRuns} fresh processes per Lambda, on Node ${lambdaNode.version} (${lambdaNode.source})`);
+      const coldStart = await measureColdStarts(bench, bundleFigures, coldStartRuns, lambdaNode.path);
 
-      step("warm path: BFF and authorizer in a worker process");
-      const warm = await runWarm(bench, {
+      step(`warm path: BFF and authorizer in a worker process on Node ${lambdaNode.version}`);
+      const warmOptions = {
         requests: quick ? 300 : 3000,
         authorizerCalls: quick ? 300 : 3000,
         rpsSeconds: quick ? 1 : 5,
         rpsConcurrency: 16,
-      });
+      };
+      const warm: BenchResults["warm"] = await runWarm(bench, warmOptions, lambdaNode.path);
+      if (lambdaNode.path !== process.execPath) {
+        step(`warm path again on this machine's Node ${process.version}`);
+        const { bff } = await runWarm(bench, warmOptions);
+        warm.bffOnMachineNode = {
+          node: process.version,
+          p50Ms: bff.p50Ms,
+          cpuMsPerRequest: bff.cpuMsPerRequest,
+          cpuMsPerSequentialRequest: bff.cpuMsPerSequentialRequest,
+          floor: bff.floor,
+        };
+      }
 
-      step("starting the edge + BFF in a process of its own, and its upstream");
+      step(`starting the edge + BFF in a process of its own on Node ${lambdaNode.version}, and its upstream`);
       // The same kind of upstream as Apache's: the gateway, the authorizer and the API on one event loop, in this process.
       const gateway = await startBenchGateway({
         issuer: bench.platform.urls.idp,
@@ -74,10 +89,12 @@ async function main(): Promise<void> {
         itemsTable: bench.platform.tables.Items,
         dynamoEndpoint: bench.platform.urls.dynamo,
       });
-      const edge = await startEdgeProcess({ ...bench.platform.bffEnv, API_BASE_URL: gateway.url }, bench.workDir).catch(async (error) => {
-        await gateway.stop();
-        throw error;
-      });
+      const edge = await startEdgeProcess({ ...bench.platform.bffEnv, API_BASE_URL: gateway.url }, bench.workDir, lambdaNode.path).catch(
+        async (error) => {
+          await gateway.stop();
+          throw error;
+        },
+      );
       const app = bench.platform.urls.app;
       const targets = {
         bff: {
@@ -90,43 +107,52 @@ async function main(): Promise<void> {
           headers: { authorization: `Bearer ${bench.accessToken}`, accept: "application/json" },
           servers: { [platformProcess]: process.pid },
         },
-        pooled: {
-          target: { url: `${app}/api/items`, headers: spaHeaders(app, bench.cookie), servers: { [platformProcess]: process.pid } },
-          watch: poolWatch(bench.platform),
-          maxConnections: pooledMaxConnections,
-        },
       };
       const getItemP50 = warm.bff.getItem.p50Ms;
       const load: Record<string, LoadPair> = {};
-      let memory: BenchResults["memory"];
       const plan = [
         { concurrency: 1, seconds: Math.max(2, loadSeconds / 2) },
         { concurrency: 16, seconds: loadSeconds },
         { concurrency: 64, seconds: loadSeconds },
       ];
+      let peer: BenchResults["peer"] = { skipped: "not requested (npm run bench -- --peer)" };
+      if (withPeer) step("peer: starting Apache + mod_auth_openidc");
+      const started = withPeer ? await startPeer(bench) : undefined;
+      const apache = started && !("skipped" in started) ? started : undefined;
+      const peerLoads: Record<string, PeerPair> = {};
+      if (started) peer = apache ? { server: apache.server, loads: peerLoads } : (started as { skipped: string });
+      // The edge and Apache runs come before any pool is provisioned: dozens of idle worker-thread instances in the
+      // platform process slowed the gateway that both paths share (Apache's rps fell by a quarter in a trial). At each
+      // level Apache runs right after the BFF, so the two are compared in the same minute.
       try {
         for (const { concurrency, seconds } of plan) {
-          step(`load: c${concurrency} for ${seconds} s through the edge, against the API directly, through the platform's pools`);
-          // As provisioned concurrency would: the pooled run measures warm instances, and records any cold start it still causes.
-          if (concurrency <= pooledMaxConnections) await provisionGradually(bench.platform, ["bffApi", "items", "authorizer"], concurrency);
+          step(`load: c${concurrency} for ${seconds} s through the edge, and against the API directly`);
           load[`c${concurrency}`] = await loadPair(targets, concurrency, seconds, getItemP50, bench.workDir);
+          if (apache && concurrency > 1 && !("skipped" in peer)) {
+            step(`load: c${concurrency} for ${seconds} s through Apache + mod_auth_openidc, and against its API directly`);
+            try {
+              peerLoads[`c${concurrency}`] = peerPair(await loadPair(apache.targets, concurrency, seconds, getItemP50, bench.workDir));
+            } catch (error) {
+              peer = { skipped: `a load through Apache failed: ${error instanceof Error ? error.message : String(error)}` };
+            }
+          }
         }
-        step("memory of the warm BFF /api instances after the load");
-        memory = await measureInstanceMemory(bench.platform, "bffApi");
       } finally {
         await edge.stop();
         await gateway.stop();
+        await apache?.stop();
       }
 
-      let peer: BenchResults["peer"] = { skipped: "not requested (npm run bench -- --peer)" };
-      if (withPeer) {
-        step("peer: Apache + mod_auth_openidc");
-        peer = await runPeer(
-          bench,
-          plan.filter((level) => level.concurrency > 1),
-          getItemP50,
-        );
+      const pooledTarget = { url: `${app}/api/items`, headers: spaHeaders(app, bench.cookie), servers: { [platformProcess]: process.pid } };
+      for (const { concurrency, seconds } of plan.filter((level) => level.concurrency <= pooledMaxConnections)) {
+        step(`load: c${concurrency} for ${seconds} s through the platform's pools`);
+        // As provisioned concurrency would: the pooled run measures warm instances, and records any cold start it still causes.
+        await provisionGradually(bench.platform, ["bffApi", "items", "authorizer"], concurrency);
+        const pair = load[`c${concurrency}`];
+        if (pair) pair.pooled = await loadPooled(pooledTarget, poolWatch(bench.platform), concurrency, seconds, bench.workDir);
       }
+      step("memory of the warm BFF /api instances after the load");
+      const memory: BenchResults["memory"] = await measureInstanceMemory(bench.platform, "bffApi");
 
       const costModel = computeCostModel({
         bffOwnMs: Math.max(0, warm.bff.p50Ms - warm.bff.getItem.p50Ms),
@@ -140,7 +166,10 @@ async function main(): Promise<void> {
         Object.entries(bundleFigures).map(([name, { file: _file, ...figures }]) => [name, figures]),
       ) as BenchResults["bundles"];
       const partial = {
-        machine,
+        machine: {
+          ...machine,
+          lambdaNode: { version: lambdaNode.version, source: lambdaNode.source, matchesRuntime: lambdaNode.matchesRuntime },
+        },
         options: { coldStartRuns, loadSeconds, peer: withPeer, pooledMaxConnections },
         bundles,
         coldStart,

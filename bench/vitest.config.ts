@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// The root config's include does not cover bench/; `npx vitest run --config bench/vitest.config.ts` runs these.
+// The bench's own tests alone (`npm test` runs them too): `npx vitest run --config bench/vitest.config.ts`.
 export default defineConfig({
   test: {
     include: ["bench/**/*.test.ts"],

@@ -1,12 +1,9 @@
 import { type FunctionId, functions, handlerOf, roleGrants } from "@spa-bff/core/infra";
 import { type GrantTargets, statementsFor } from "./grants.ts";
 import { devRelayGrants, lambdaTrustPolicy, policyDocument } from "./iam.ts";
-import { lambdaBundle } from "./lambda-bundle/options.ts";
+import { lambdaBundle, lambdaRuntime } from "./lambda-bundle/options.ts";
 import type { Network } from "./network.ts";
 import { logRetention } from "./stage.ts";
-
-/** The Lambda runtime of every function (the Node CI also tests under). */
-export const lambdaRuntime = "nodejs22.x";
 
 /** Where a function goes: what its grants resolve against, the stage's network, and (for a shared role) the role. */
 export interface FunctionPlacement {

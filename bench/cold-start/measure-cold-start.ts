@@ -65,12 +65,13 @@ function specs(bench: BenchPlatform): Record<LambdaName, Spec> {
 /**
  * Spawns `runs` fresh Node processes per bundle; each imports the bundle and
  * answers one realistic request against the running platform, and reports
- * the time from before the import to the answer.
+ * the time from before the import to the answer. `node` is the binary they run on (default this process's).
  */
 export async function measureColdStarts(
   bench: BenchPlatform,
   bundles: Record<LambdaName, { file: string }>,
   runs: number,
+  node: string = process.execPath,
 ): Promise<Record<LambdaName, ColdStartFigures>> {
   const result = {} as Record<LambdaName, ColdStartFigures>;
   const all = specs(bench);
@@ -89,7 +90,7 @@ export async function measureColdStarts(
     let failure: string | undefined;
     for (let run = 0; run < runs; run += 1) {
       const started = performance.now();
-      const output = await runNode([child, bundles[name].file, eventFile], { env: { PATH: process.env.PATH ?? "", ...spec.env } });
+      const output = await runNode([child, bundles[name].file, eventFile], { env: { PATH: process.env.PATH ?? "", ...spec.env }, node });
       const ended = performance.now();
       const line = output.stdout.trim().split("\n").pop() ?? "";
       let parsed:

@@ -123,7 +123,6 @@ export type PoolWatch = () => { stop(): PoolRunFigures };
 export interface LoadTargets {
   bff: LoadTarget;
   upstream: LoadTarget;
-  pooled?: { target: LoadTarget; watch: PoolWatch; maxConnections: number };
 }
 
 /** The BFF path and the upstream alone, one after the other in the same run, at one concurrency. */
@@ -137,17 +136,23 @@ export async function loadPair(
   const viaBff = await loadOnce(targets.bff, connections, seconds, workDir);
   const direct = await loadOnce(targets.upstream, connections, seconds, workDir);
   const added = (figures: LoadFigures) => round(figures.p50Ms - direct.p50Ms - getItemP50Ms, 2);
-  const pair: LoadPair = {
+  return {
     bff: viaBff,
     upstream: direct,
     addedP50Ms: added(viaBff),
     latencyRatio: round(viaBff.p50Ms / Math.max(direct.p50Ms, 0.001), 2),
   };
-  const pooled = targets.pooled;
-  if (pooled && connections <= pooled.maxConnections) {
-    const watch = pooled.watch();
-    const figures = await loadOnce(pooled.target, connections, seconds, workDir);
-    pair.pooled = { ...figures, pool: watch.stop() };
-  }
-  return pair;
+}
+
+/** One run through the platform's own edge and pools, with what the BFF's pool did during it. */
+export async function loadPooled(
+  target: LoadTarget,
+  watch: PoolWatch,
+  connections: number,
+  seconds: number,
+  workDir: string,
+): Promise<NonNullable<LoadPair["pooled"]>> {
+  const watching = watch();
+  const figures = await loadOnce(target, connections, seconds, workDir);
+  return { ...figures, pool: watching.stop() };
 }

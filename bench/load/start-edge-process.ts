@@ -12,12 +12,16 @@ export interface EdgeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the edge + BFF worker with the platform's BFF environment and resolves with its URL. */
-export async function startEdgeProcess(bffEnv: Record<string, string>, workDir: string): Promise<EdgeProcess> {
+/** Starts the edge + BFF worker on `node` (default this process's) with the platform's BFF environment and resolves with its URL. */
+export async function startEdgeProcess(
+  bffEnv: Record<string, string>,
+  workDir: string,
+  node: string = process.execPath,
+): Promise<EdgeProcess> {
   const envFile = join(workDir, "edge-bff-env.json");
   // The BFF environment carries the client secret: owner-only, in the run's temp folder.
   await writeFile(envFile, JSON.stringify({ AWS_REGION: "us-east-1", ...bffEnv }), { mode: 0o600 });
-  const child = spawn(process.execPath, ["--import", "tsx", worker, envFile], {
+  const child = spawn(node, ["--import", "tsx", worker, envFile], {
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "WARN" },
   });

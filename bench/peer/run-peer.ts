@@ -4,7 +4,7 @@ import { access, chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { startIdp } from "@spa-bff/local";
-import { apacheProcess, type LoadPair, loadPair, platformProcess } from "../load/measure-load.ts";
+import { apacheProcess, type LoadPair, type LoadTargets, platformProcess } from "../load/measure-load.ts";
 import { startBenchGateway } from "../platform/bench-gateway.ts";
 import type { BenchPlatform } from "../platform/bench-platform.ts";
 import { createBrowser, loginAtIdp } from "../platform/browser.ts";
@@ -77,21 +77,29 @@ async function installed(): Promise<string | undefined> {
   }
 }
 
+/** Apache running with a logged-in user: its load targets, and how to stop it all. */
+export interface Peer {
+  server: string;
+  /** `bff` is the path through Apache; `upstream` its gateway directly with the same user's token. */
+  targets: LoadTargets;
+  stop(): Promise<void>;
+}
+
 /**
  * Seed 000's BFF, Apache + mod_auth_openidc, against its own local IdP (it
  * needs its own redirect URI registered) and its own gateway trusting that
- * IdP, on the platform's dynalite. A user logs in over HTTP, then the same
- * load runs through Apache and against its gateway directly. Any failure
- * becomes `{ skipped: reason }`: the peer never fails the bench.
+ * IdP, on the platform's dynalite. A user logs in over HTTP, so the same load
+ * can run through Apache and against its gateway directly, level by level
+ * beside the BFF's. Any failure becomes `{ skipped: reason }`: the peer never
+ * fails the bench.
  */
-export async function runPeer(
-  bench: BenchPlatform,
-  plan: { concurrency: number; seconds: number }[],
-  getItemP50Ms: number,
-): Promise<PeerResult> {
+export async function startPeer(bench: BenchPlatform): Promise<Peer | { skipped: string }> {
   const missing = await installed();
   if (missing) return { skipped: missing };
   const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
   try {
     const port = await freePort();
     const origin = `http://localhost:${port}`;
@@ -154,34 +162,31 @@ export async function runPeer(
     }
     const cookie = browser.cookieHeader(new URL(origin).hostname);
     const token = await peerAccessToken(origin, cookie);
-    const loads: Record<string, PeerPair> = {};
-    for (const { concurrency, seconds } of plan) {
-      const { bff: apache, ...rest } = await loadPair(
-        {
-          bff: {
-            url: `${origin}/private/items`,
-            headers: { cookie, accept: "application/json" },
-            servers: { [apacheProcess]: server.pid ?? 0, [platformProcess]: process.pid },
-          },
-          upstream: {
-            url: `${gateway.url}/items`,
-            headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-            servers: { [platformProcess]: process.pid },
-          },
+    return {
+      server: await peerVersions(),
+      targets: {
+        bff: {
+          url: `${origin}/private/items`,
+          headers: { cookie, accept: "application/json" },
+          servers: { [apacheProcess]: server.pid ?? 0, [platformProcess]: process.pid },
         },
-        concurrency,
-        seconds,
-        getItemP50Ms,
-        bench.workDir,
-      );
-      loads[`c${concurrency}`] = { apache, ...rest };
-    }
-    return { server: await peerVersions(), loads };
+        upstream: {
+          url: `${gateway.url}/items`,
+          headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+          servers: { [platformProcess]: process.pid },
+        },
+      },
+      stop: stopAll,
+    };
   } catch (error) {
+    await stopAll();
     return { skipped: error instanceof Error ? error.message : String(error) };
-  } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
   }
+}
+
+/** A load pair through Apache, under the peer's names. */
+export function peerPair({ bff: apache, ...rest }: LoadPair): PeerPair {
+  return { apache, ...rest };
 }
 
 /** Package versions, so the peer's figures name what was measured. */

@@ -18,6 +18,7 @@ export function formatReport(results: BenchResults): string {
   const { machine, bundles, coldStart, warm, load, peer, costModel } = results;
   const parts: string[] = [
     `spa-bff benchmarks: ${machine.cpus} x ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}, ${machine.date}`,
+    `the functions' processes ran on Node ${machine.lambdaNode.version}: ${machine.lambdaNode.source}`,
   ];
   parts.push(
     table(
@@ -56,9 +57,23 @@ export function formatReport(results: BenchResults): string {
     ),
   );
   const bff = warm.bff;
+  const onMachine = warm.bffOnMachineNode;
+  const floorRows = (node: string, floor: typeof bff.floor, sequential: number): (string | number)[][] => [
+    [`  ${node}: one SDK GetItem`, "", "", "", "", floor.getItemCpuMs, "the BFF's DynamoDB client over HTTP, one at a time"],
+    [`  ${node}: one upstream GET`, "", "", "", "", floor.upstreamGetCpuMs, "its HTTP transport (node:http, keep-alive)"],
+    [
+      `  ${node}: the rest`,
+      "",
+      "",
+      "",
+      "",
+      (sequential - floor.getItemCpuMs - floor.upstreamGetCpuMs).toFixed(3),
+      "the handler's own code, crypto and middy, one at a time",
+    ],
+  ];
   parts.push(
     table(
-      "Warm path (in-process, loopback upstream)",
+      `Warm path (in-process, loopback upstream; Node ${machine.lambdaNode.version})`,
       ["part", "p50 ms", "p99 ms", "rps (1 core)", "CPU ms/req", "one at a time", "per request"],
       [
         [
@@ -70,6 +85,21 @@ export function formatReport(results: BenchResults): string {
           bff.cpuMsPerSequentialRequest,
           `DynamoDB ${JSON.stringify(bff.perRequest.dynamodb)} writes ${bff.perRequest.dynamodbWrites}, KMS ${bff.perRequest.kms}, IdP ${bff.perRequest.idp}`,
         ],
+        ...floorRows(machine.lambdaNode.version, bff.floor, bff.cpuMsPerSequentialRequest),
+        ...(onMachine
+          ? [
+              [
+                `bff on Node ${onMachine.node}`,
+                onMachine.p50Ms,
+                "",
+                "",
+                onMachine.cpuMsPerRequest,
+                onMachine.cpuMsPerSequentialRequest,
+                "",
+              ],
+              ...floorRows(onMachine.node, onMachine.floor, onMachine.cpuMsPerSequentialRequest),
+            ]
+          : []),
         [
           "  one GetItem (dynalite)",
           bff.getItem.p50Ms,

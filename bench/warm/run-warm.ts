@@ -17,10 +17,11 @@ export interface WarmOptions {
   rpsConcurrency: number;
 }
 
-/** Starts the loopback upstream, runs the warm worker against the platform's dynalite and IdP, and returns its figures. */
+/** Starts the loopback upstream, runs the warm worker (on `node`, default this process's) against the platform's dynalite and IdP, and returns its figures. */
 export async function runWarm(
   bench: BenchPlatform,
   options: WarmOptions,
+  node: string = process.execPath,
 ): Promise<{ bff: BffWarmResult; authorizer: AuthorizerWarmResult }> {
   const upstream = await startStaticUpstream();
   const { platform, session } = bench;
@@ -52,7 +53,7 @@ export async function runWarm(
   // The input holds tokens and a client secret: owner-only, in the run's temp folder.
   await writeFile(inputFile, JSON.stringify(input), { mode: 0o600 });
   try {
-    const run = await runNode(["--import", "tsx", worker, inputFile, outputFile], { env: { ...process.env, LOG_LEVEL: "WARN" } });
+    const run = await runNode(["--import", "tsx", worker, inputFile, outputFile], { env: { ...process.env, LOG_LEVEL: "WARN" }, node });
     if (run.code !== 0) throw new Error(`the warm worker failed (exit ${run.code}): ${run.stderr.split("\n").slice(-8).join("\n")}`);
     return JSON.parse(await readFile(outputFile, "utf8")) as { bff: BffWarmResult; authorizer: AuthorizerWarmResult };
   } finally {

@@ -11,6 +11,10 @@
  * Here and not in scripts/: the stacks import it, and stacks/ imports
  * nothing from scripts/.
  */
+
+/** The Lambda runtime of every function (the Node CI also tests under, and the bench runs the functions on). */
+export const lambdaRuntime = "nodejs22.x";
+
 export const lambdaBundle = {
   /** Relative to the repository root, as SST resolves it. */
   plugins: "stacks/lambda-bundle/plugins.mjs",
