@@ -115,12 +115,11 @@ async function main(): Promise<void> {
         { concurrency: 16, seconds: loadSeconds },
         { concurrency: 64, seconds: loadSeconds },
       ];
-      let peer: BenchResults["peer"] = { skipped: "not requested (npm run bench -- --peer)" };
       if (withPeer) step("peer: starting Apache + mod_auth_openidc");
-      const started = withPeer ? await startPeer(bench) : undefined;
-      const apache = started && !("skipped" in started) ? started : undefined;
+      const started = withPeer ? await startPeer(bench) : { skipped: "not requested (npm run bench -- --peer)" };
+      const apache = "skipped" in started ? undefined : started;
       const peerLoads: Record<string, PeerPair> = {};
-      if (started) peer = apache ? { server: apache.server, loads: peerLoads } : (started as { skipped: string });
+      let peer: BenchResults["peer"] = "skipped" in started ? started : { server: started.server, loads: peerLoads };
       // The edge and Apache runs come before any pool is provisioned: dozens of idle worker-thread instances in the
       // platform process slowed the gateway that both paths share (Apache's rps fell by a quarter in a trial). At each
       // level Apache runs right after the BFF, so the two are compared in the same minute.

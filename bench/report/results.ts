@@ -1,6 +1,7 @@
 import type { BundleFigures } from "../bundles/measure-bundles.ts";
 import type { ColdStartFigures } from "../cold-start/measure-cold-start.ts";
 import type { CostModel } from "../cost/cost-model.ts";
+import type { LambdaNode } from "../lib/lambda-node.ts";
 import type { MachineInfo } from "../lib/machine.ts";
 import type { LoadPair } from "../load/measure-load.ts";
 import type { InstanceMemoryFigures } from "../load/pool-watch.ts";
@@ -18,18 +19,12 @@ export interface TargetCheck {
 }
 
 /** The warm BFF on this machine's Node, when the bench measured it on another (the Lambda runtime's). */
-export interface MachineNodeWarm {
-  node: string;
-  p50Ms: number;
-  cpuMsPerRequest: number;
-  cpuMsPerSequentialRequest: number;
-  floor: BffWarmResult["floor"];
-}
+export type MachineNodeWarm = Pick<BffWarmResult, "p50Ms" | "cpuMsPerRequest" | "cpuMsPerSequentialRequest" | "floor"> & { node: string };
 
 /** bench/results.json. */
 export interface BenchResults {
   /** `lambdaNode`: the Node the functions' processes ran on (cold starts, the warm BFF, the edge + BFF). */
-  machine: MachineInfo & { lambdaNode: { version: string; source: string; matchesRuntime: boolean } };
+  machine: MachineInfo & { lambdaNode: Omit<LambdaNode, "path"> };
   options: { coldStartRuns: number; loadSeconds: number; peer: boolean; pooledMaxConnections: number };
   bundles: Record<LambdaKey, Omit<BundleFigures, "file">>;
   coldStart: Record<LambdaKey, ColdStartFigures>;
